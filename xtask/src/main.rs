@@ -1,0 +1,186 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `codegen [--check]`: regenerate `sdk-core/src/generated/` from `openapi.yaml`, or fail on drift.
+//! - `lint-spec`: lint `openapi.yaml` with `@redocly/cli` (installed under `xtask/js`).
+//! - `test`: the whole test suite, exactly what CI runs (`.ci/run`). Installs what it needs.
+//! - `quickstart`: the README's first command.
+
+mod codegen;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd(&root, args.iter().any(|a| a == "--check")),
+        Some("lint-spec") => lint_spec(&root),
+        Some("test") => test(&root),
+        Some("quickstart") => quickstart(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 codegen [--check]   regenerate sdk-core/src/generated from openapi.yaml (--check: fail on drift)\n  \
+                 lint-spec           lint openapi.yaml with @redocly/cli\n  \
+                 test                run the whole test suite (what CI runs)\n  \
+                 quickstart          run the quickstart"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen_cmd(root: &Path, check: bool) -> Result<()> {
+    let spec =
+        std::fs::read_to_string(root.join("openapi.yaml")).context("reading openapi.yaml")?;
+    let files = codegen::generate(&spec)?;
+    if check {
+        let drift = codegen::drift(root, &files);
+        if !drift.is_empty() {
+            bail!(
+                "generated code is out of date with openapi.yaml; run `cargo xtask codegen`:\n  {}",
+                drift.join("\n  ")
+            );
+        }
+        println!(
+            "codegen: {} generated files match openapi.yaml",
+            files.len()
+        );
+    } else {
+        codegen::write(root, &files)?;
+        println!(
+            "codegen: wrote {} files under {}",
+            files.len(),
+            codegen::out_dir().display()
+        );
+    }
+    Ok(())
+}
+
+fn npm_tools(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("xtask").join("js");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))?;
+    Ok(dir.join("node_modules").join(".bin"))
+}
+
+fn lint_spec(root: &Path) -> Result<()> {
+    let bin = npm_tools(root)?;
+    sh(Command::new(bin.join("redocly"))
+        .args(["lint", "openapi.yaml", "--format=summary"])
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))
+}
+
+/// Runs a command, echoing it, and fails if it fails.
+fn sh(cmd: &mut Command) -> Result<()> {
+    let shown = format!(
+        "{} {}",
+        cmd.get_program().to_string_lossy(),
+        cmd.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    eprintln!("$ {shown}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut step = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        eprintln!("\n==> {name}");
+        let t = Instant::now();
+        let r = f();
+        timings.push((name.to_string(), t.elapsed().as_secs_f64()));
+        r.with_context(|| format!("step `{name}` failed"))
+    };
+
+    step("install: rust targets and components", &mut || {
+        sh(Command::new("rustup").args(["component", "add", "rustfmt", "clippy"]))?;
+        sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    })?;
+    step("format", &mut || {
+        sh(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    step("codegen drift", &mut || codegen_cmd(root, true))?;
+    step("spec lint", &mut || lint_spec(root))?;
+    step("clippy", &mut || {
+        sh(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("tests", &mut || sh(cargo().args(["test", "--workspace"])))?;
+    step("sdk-core on wasm32", &mut || {
+        sh(cargo().args([
+            "clippy",
+            "-p",
+            "callwaitingai",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("docs", &mut || {
+        sh(cargo()
+            .args(["doc", "--no-deps", "-p", "callwaitingai"])
+            .env("RUSTDOCFLAGS", "-D warnings"))
+    })?;
+
+    eprintln!("\nstep timings:");
+    for (name, secs) in &timings {
+        eprintln!("  {secs:>7.1}s  {name}");
+    }
+    eprintln!("  {:>7.1}s  total", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn quickstart() -> Result<()> {
+    sh(cargo().args([
+        "run",
+        "--quiet",
+        "-p",
+        "callwaitingai-examples",
+        "--bin",
+        "quickstart",
+    ]))
+}
