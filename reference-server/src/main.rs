@@ -1,0 +1,105 @@
+//! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory] [--bootstrap-key ORG=KEY]…
+//! [--rate-limit N/min] [--cors-origin ORIGIN]`
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use callwaitingai_server::{Config, Storage, start};
+use clap::Parser;
+
+/// The CallWaitingAI reference server.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// SQLite file (created if needed).
+    #[arg(long, default_value = "callwaitingai.db", conflicts_with = "memory")]
+    db: PathBuf,
+    /// Keep everything in memory: nothing survives a restart.
+    #[arg(long)]
+    memory: bool,
+    /// ORG=KEY: create organisation ORG if needed and an admin API key with exactly this secret.
+    #[arg(long = "bootstrap-key", value_parser = parse_pair)]
+    bootstrap_keys: Vec<(String, String)>,
+    /// Requests per minute per API key, as N/min (or N).
+    #[arg(long, default_value = "600/min", value_parser = parse_rate)]
+    rate_limit: u32,
+    /// The only origin browsers may call from (default: any).
+    #[arg(long)]
+    cors_origin: Option<String>,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((org, key)) if !org.is_empty() && !key.is_empty() => Ok((org.into(), key.into())),
+        _ => Err("expected ORG=KEY".into()),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<u32, String> {
+    let n = s.strip_suffix("/min").unwrap_or(s);
+    match n.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected N/min with N ≥ 1, got {s:?}")),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CALLWAITINGAI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let config = Config {
+        addr: args.addr,
+        storage: if args.memory {
+            Storage::Memory
+        } else {
+            Storage::File(args.db)
+        },
+        bootstrap_keys: args.bootstrap_keys,
+        rate_limit_per_min: args.rate_limit,
+        cors_origin: args.cors_origin,
+    };
+    let server = match start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("callwaitingai-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("listening on {}", server.url());
+    shutdown_signal().await;
+    if let Err(e) = server.shutdown().await {
+        eprintln!("callwaitingai-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

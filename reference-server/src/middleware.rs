@@ -1,0 +1,94 @@
+//! Request ids, error bodies, authentication and rate limits.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::ratelimit::Quota;
+use crate::util::{new_id, unix_now};
+
+/// Gives every response an `X-Request-Id` and renders [`ApiError`] bodies with it.
+pub async fn request_id(req: Request, next: Next) -> Response {
+    let id = new_id("req");
+    let mut res = next.run(req).await;
+    if let Some(err) = res.extensions_mut().remove::<ApiError>() {
+        let headers = std::mem::take(res.headers_mut());
+        let status = res.status();
+        res = (status, axum::Json(err.body(&id))).into_response();
+        for (name, value) in &headers {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                res.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer <API key> header"))?
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        ApiError::unauthorized("the Authorization header must be `Bearer <API key>`")
+    })?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthorized(
+            "the Authorization header must be `Bearer <API key>`",
+        ));
+    }
+    Ok(token.trim())
+}
+
+fn quota_headers(res: &mut Response, q: &Quota) {
+    let h = res.headers_mut();
+    h.insert("x-ratelimit-limit", HeaderValue::from(q.limit));
+    h.insert("x-ratelimit-remaining", HeaderValue::from(q.remaining));
+    h.insert("x-ratelimit-reset", HeaderValue::from(q.reset));
+}
+
+/// Authenticates the bearer key, applies its rate limit, and hands the principal to handlers.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let token = match bearer(req.headers()) {
+        Ok(t) => t.to_string(),
+        Err(e) => return e.into_response(),
+    };
+    let principal = match state
+        .store
+        .run(move |c| crate::store::keys::authenticate(c, &token))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let now = unix_now();
+    let quota = state.limiter.hit(&principal.key_id, now);
+    if !quota.allowed {
+        let wait = u64::try_from((quota.reset - now).max(1)).unwrap_or(1);
+        let mut res = ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMIT_EXCEEDED",
+            format!("rate limit of {} requests per minute exceeded", quota.limit),
+        )
+        .with_retry_after(wait)
+        .into_response();
+        quota_headers(&mut res, &quota);
+        return res;
+    }
+    req.extensions_mut().insert(principal);
+    let mut res = next.run(req).await;
+    quota_headers(&mut res, &quota);
+    res
+}

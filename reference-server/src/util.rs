@@ -1,0 +1,53 @@
+//! Ids, secrets, hashing and time.
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// `prefix_` followed by 20 random alphanumerics.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", random_text(20))
+}
+
+pub fn random_text(len: usize) -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// SHA-256 hex of a secret: what is stored instead of the secret.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Now, as stored and sent: RFC 3339 UTC with microseconds, fixed width (sorts as text).
+pub fn now() -> String {
+    format_ts(OffsetDateTime::now_utc())
+}
+
+pub fn format_ts(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// Parses an RFC 3339 timestamp from a client into the stored form.
+pub fn parse_ts(text: &str) -> Option<String> {
+    OffsetDateTime::parse(text, &Rfc3339).ok().map(format_ts)
+}
+
+pub fn unix_now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the reference server over real HTTP on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_keys;
+mod auth;
+mod binary;
+mod leads;
+mod support;
