@@ -148,7 +148,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
 }
 
 fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartError> {
-    use routes::{api_keys, health, leads};
+    use routes::{api_keys, calls, chat, health, leads};
     let api = Router::new()
         .route("/leads", get(leads::list).post(leads::create))
         .route(
@@ -157,6 +157,13 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
                 .patch(leads::update)
                 .delete(leads::delete),
         )
+        .route("/calls", get(calls::list).post(calls::create))
+        .route("/calls/{id}", get(calls::retrieve).patch(calls::update))
+        .route("/calls/{id}/transcript", post(calls::add_transcript))
+        .route("/chat/message", post(chat::send_message))
+        .route("/chat/sessions", get(chat::list_sessions))
+        .route("/chat/sessions/{id}", get(chat::retrieve_session))
+        .route("/chat/sessions/{id}/messages", get(chat::messages))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", axum::routing::delete(api_keys::revoke))
         .route("/api-keys/{id}/rotate", post(api_keys::rotate))

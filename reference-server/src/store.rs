@@ -8,6 +8,8 @@ use rusqlite::{Connection, params};
 
 use crate::error::ApiError;
 
+pub mod calls;
+pub mod chat;
 pub mod keys;
 pub mod leads;
 pub mod list;

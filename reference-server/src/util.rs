@@ -51,3 +51,54 @@ pub fn parse_ts(text: &str) -> Option<String> {
 pub fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// Whole seconds from `a` to `b` (both RFC 3339), if both parse.
+pub fn seconds_between(a: &str, b: &str) -> Option<i64> {
+    let a = OffsetDateTime::parse(a, &Rfc3339).ok()?;
+    let b = OffsetDateTime::parse(b, &Rfc3339).ok()?;
+    Some((b - a).whole_seconds())
+}
+
+/// Checks a text field's length in characters (`VALIDATION_FAILED` naming the field).
+pub fn check_len(
+    field: &str,
+    v: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), crate::error::ApiError> {
+    let n = v.chars().count();
+    if n < min {
+        return Err(crate::error::ApiError::validation(
+            field,
+            format!("{field} must not be empty"),
+        ));
+    }
+    if n > max {
+        return Err(crate::error::ApiError::validation(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// The `createdAfter`/`createdBefore` filters of a list.
+pub fn created_filters(
+    params: &std::collections::HashMap<String, String>,
+) -> Result<Vec<crate::store::list::Filter>, crate::error::ApiError> {
+    let mut out = Vec::new();
+    for (name, frag) in [
+        ("createdAfter", "created_at >= ?"),
+        ("createdBefore", "created_at < ?"),
+    ] {
+        if let Some(v) = params.get(name) {
+            let ts = parse_ts(v).ok_or_else(|| {
+                crate::error::ApiError::bad_request(format!(
+                    "{name} must be an RFC 3339 timestamp, got {v:?}"
+                ))
+            })?;
+            out.push((frag.to_string(), vec![rusqlite::types::Value::Text(ts)]));
+        }
+    }
+    Ok(out)
+}

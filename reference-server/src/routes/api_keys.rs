@@ -9,17 +9,11 @@ use axum::http::StatusCode;
 use callwaitingai::models::ApiKeyCreateParams;
 use serde_json::Value;
 
-use super::json_body;
+use super::{json_body, to_json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::keys::{self, Principal};
 use crate::store::list;
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<Json<Value>, ApiError> {
-    serde_json::to_value(v)
-        .map(Json)
-        .map_err(ApiError::internal)
-}
 
 pub async fn list(
     State(s): State<AppState>,

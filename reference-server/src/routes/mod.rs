@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 
 pub mod api_keys;
+pub mod calls;
+pub mod chat;
 pub mod health;
 pub mod leads;
 
@@ -32,6 +34,13 @@ pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
             ApiError::bad_request(format!("the request body is not valid: {text}"))
         }
     })
+}
+
+/// Serialises a model as the response body.
+pub fn to_json<T: serde::Serialize>(v: &T) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    serde_json::to_value(v)
+        .map(axum::Json)
+        .map_err(ApiError::internal)
 }
 
 pub async fn not_found() -> ApiError {

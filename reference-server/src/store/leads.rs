@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::list::{self, Filter, ListQuery, Page};
 use crate::error::ApiError;
-use crate::util::{new_id, now, parse_ts};
+use crate::util::{check_len, created_filters, new_id, now};
 
 pub const SORTS: &[(&str, &str)] = &[
     ("createdAt", "created_at"),
@@ -50,23 +50,6 @@ fn valid_email(e: &str) -> bool {
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && !domain.contains('@')
         && e.len() <= 254
-}
-
-fn check_len(field: &str, v: &str, min: usize, max: usize) -> Result<(), ApiError> {
-    let n = v.chars().count();
-    if n < min {
-        return Err(ApiError::validation(
-            field,
-            format!("{field} must not be empty"),
-        ));
-    }
-    if n > max {
-        return Err(ApiError::validation(
-            field,
-            format!("{field} is longer than {max} characters"),
-        ));
-    }
-    Ok(())
 }
 
 fn check_status(s: &LeadStatus) -> Result<(), ApiError> {
@@ -252,17 +235,7 @@ pub fn list(
         check_source(&LeadSource::from(s.as_str()))?;
         filters.push(("source = ?".into(), vec![Sql::Text(s.clone())]));
     }
-    for (name, frag) in [
-        ("createdAfter", "created_at >= ?"),
-        ("createdBefore", "created_at < ?"),
-    ] {
-        if let Some(v) = params.get(name) {
-            let ts = parse_ts(v).ok_or_else(|| {
-                ApiError::bad_request(format!("{name} must be an RFC 3339 timestamp, got {v:?}"))
-            })?;
-            filters.push((frag.into(), vec![Sql::Text(ts)]));
-        }
-    }
+    filters.extend(created_filters(params)?);
     if let Some(text) = params.get("q").filter(|t| !t.is_empty()) {
         let escaped = text
             .replace('\\', "\\\\")

@@ -39,6 +39,48 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX leads_org_created ON leads(org_id, created_at, id);
     CREATE INDEX leads_org_updated ON leads(org_id, updated_at, id);
     CREATE INDEX leads_org_name ON leads(org_id, name, id);",
+    // 2: calls and chat.
+    "CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        lead_id TEXT,
+        direction TEXT NOT NULL,
+        status TEXT NOT NULL,
+        from_number TEXT NOT NULL,
+        to_number TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        duration_seconds INTEGER,
+        summary TEXT,
+        transcript TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX calls_org_created ON calls(org_id, created_at, id);
+    CREATE INDEX calls_org_started ON calls(org_id, started_at, id);
+    CREATE INDEX calls_org_updated ON calls(org_id, updated_at, id);
+    CREATE TABLE chat_sessions (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        lead_id TEXT,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message_count INTEGER NOT NULL,
+        last_message_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX chat_sessions_org_created ON chat_sessions(org_id, created_at, id);
+    CREATE INDEX chat_sessions_org_updated ON chat_sessions(org_id, updated_at, id);
+    CREATE TABLE chat_messages (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        session_id TEXT NOT NULL REFERENCES chat_sessions(id),
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX chat_messages_session ON chat_messages(org_id, session_id, created_at, id);",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -5,5 +5,6 @@
 mod api_keys;
 mod auth;
 mod binary;
+mod calls_chat;
 mod leads;
 mod support;
