@@ -148,7 +148,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
 }
 
 fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartError> {
-    use routes::{api_keys, calls, chat, health, leads};
+    use routes::{analytics, api_keys, calls, chat, health, leads};
     let api = Router::new()
         .route("/leads", get(leads::list).post(leads::create))
         .route(
@@ -164,6 +164,9 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
         .route("/chat/sessions", get(chat::list_sessions))
         .route("/chat/sessions/{id}", get(chat::retrieve_session))
         .route("/chat/sessions/{id}/messages", get(chat::messages))
+        .route("/analytics/summary", get(analytics::summary))
+        .route("/analytics/calls", get(analytics::calls))
+        .route("/analytics/leads", get(analytics::leads))
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", axum::routing::delete(api_keys::revoke))
         .route("/api-keys/{id}/rotate", post(api_keys::rotate))

@@ -8,6 +8,7 @@ use rusqlite::{Connection, params};
 
 use crate::error::ApiError;
 
+pub mod analytics;
 pub mod calls;
 pub mod chat;
 pub mod keys;

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+pub mod analytics;
 pub mod api_keys;
 pub mod calls;
 pub mod chat;
