@@ -284,9 +284,5 @@ pub fn list(
     if let Some(l) = params.get("leadId") {
         filters.push(("lead_id = ?".into(), vec![Sql::Text(l.clone())]));
     }
-    list::fetch(conn, "calls", org, &filters, q, |row| {
-        let call = row_to_call(row)?;
-        serde_json::to_value(&call)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })
+    list::fetch(conn, "calls", org, &filters, q, row_to_call)
 }

@@ -167,10 +167,7 @@ pub fn list_sessions(
         check_channel(&ChatChannel::from(c.as_str()))?;
         filters.push(("channel = ?".into(), vec![Sql::Text(c.clone())]));
     }
-    list::fetch(conn, "chat_sessions", org, &filters, q, |row| {
-        let s = row_to_session(row)?;
-        serde_json::to_value(&s).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })
+    list::fetch(conn, "chat_sessions", org, &filters, q, row_to_session)
 }
 
 pub fn list_messages(
@@ -184,8 +181,5 @@ pub fn list_messages(
         "session_id = ?".into(),
         vec![Sql::Text(session.to_string())],
     )];
-    list::fetch(conn, "chat_messages", org, &filters, q, |row| {
-        let m = row_to_message(row)?;
-        serde_json::to_value(&m).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })
+    list::fetch(conn, "chat_messages", org, &filters, q, row_to_message)
 }

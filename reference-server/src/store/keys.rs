@@ -255,8 +255,5 @@ pub fn list(
     q: &ListQuery,
     _params: &HashMap<String, String>,
 ) -> Result<Page, ApiError> {
-    list::fetch(conn, "api_keys", org, &[], q, |row| {
-        let key = row_to_key(row)?;
-        serde_json::to_value(&key).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })
+    list::fetch(conn, "api_keys", org, &[], q, row_to_key)
 }

@@ -250,9 +250,5 @@ pub fn list(
             .join(" OR ");
         filters.push((format!("({frag})"), vec![pattern; cols.len()]));
     }
-    list::fetch(conn, "leads", org, &filters, q, |row| {
-        let lead = row_to_lead(row)?;
-        serde_json::to_value(&lead)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })
+    list::fetch(conn, "leads", org, &filters, q, row_to_lead)
 }

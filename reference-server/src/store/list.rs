@@ -155,15 +155,14 @@ pub fn fields_param(q: &HashMap<String, String>) -> Option<Vec<String>> {
 /// A SQL condition with `?` placeholders and their values, in order.
 pub type Filter = (String, Vec<Sql>);
 
-/// Runs a list over `table` for `org`, with extra `filters`, mapping rows with `map` (which
-/// returns the item's JSON).
-pub fn fetch(
+/// Runs a list over `table` for `org`, with extra `filters`, turning rows into items with `map`.
+pub fn fetch<T: serde::Serialize>(
     conn: &Connection,
     table: &str,
     org: &str,
     filters: &[Filter],
     q: &ListQuery,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<Value>,
+    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page, ApiError> {
     let mut sql = format!(
         "SELECT *, {col} AS _sort FROM {table} WHERE org_id = ?",
@@ -197,7 +196,8 @@ pub fn fetch(
     while let Some(row) = rows.next()? {
         let id: String = row.get("id")?;
         let sort: String = row.get("_sort")?;
-        items.push((sort, id, map(row)?));
+        let item = serde_json::to_value(map(row)?).map_err(ApiError::internal)?;
+        items.push((sort, id, item));
     }
     let has_more = items.len() > q.limit;
     items.truncate(q.limit);
