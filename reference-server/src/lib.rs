@@ -11,11 +11,17 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::routing::{get, post};
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+
+use tokio::sync::{oneshot, watch};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
+mod delivery;
+mod demo;
 mod error;
+mod fault;
+mod idempotency;
 mod middleware;
 mod ratelimit;
 mod routes;
@@ -44,6 +50,22 @@ pub struct Config {
     pub rate_limit_per_min: u32,
     /// Allowed CORS origin (`None`: any).
     pub cors_origin: Option<String>,
+    /// Waits between webhook delivery attempts; after the last, a delivery is failed.
+    pub webhook_retry_delays: Vec<Duration>,
+    /// Share (0..1) of API requests that fail on purpose.
+    pub fault_rate: f64,
+    /// Seed of the fault plan, for reproducible runs.
+    pub fault_seed: u64,
+    /// Seed a demo organisation with sample data (its key: [`RunningServer::demo_key`]).
+    pub demo: bool,
+}
+
+/// The default webhook retry schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h.
+pub fn default_retry_delays() -> Vec<Duration> {
+    [5, 300, 1800, 7200, 18_000, 36_000]
+        .into_iter()
+        .map(Duration::from_secs)
+        .collect()
 }
 
 impl Default for Config {
@@ -54,6 +76,10 @@ impl Default for Config {
             bootstrap_keys: Vec::new(),
             rate_limit_per_min: 600,
             cors_origin: None,
+            webhook_retry_delays: default_retry_delays(),
+            fault_rate: 0.0,
+            fault_seed: 0,
+            demo: false,
         }
     }
 }
@@ -63,6 +89,8 @@ impl Default for Config {
 pub(crate) struct AppState {
     pub store: store::Store,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    pub in_flight: Arc<idempotency::InFlight>,
+    pub faults: Arc<fault::Faults>,
 }
 
 /// A running server.
@@ -70,6 +98,9 @@ pub struct RunningServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop_worker: watch::Sender<bool>,
+    worker: tokio::task::JoinHandle<()>,
+    demo_key: Option<String>,
 }
 
 impl RunningServer {
@@ -83,15 +114,24 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    /// The demo organisation's API key, with `demo`.
+    pub fn demo_key(&self) -> Option<&str> {
+        self.demo_key.as_deref()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, stops the delivery worker
+    /// after its attempts under way, and waits for both.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        match (&mut self.task).await {
+        let served = match (&mut self.task).await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
-        }
+        };
+        let _ = self.stop_worker.send(true);
+        let _ = (&mut self.worker).await;
+        served
     }
 }
 
@@ -121,9 +161,20 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             .run_now(|c| store::keys::bootstrap(c, org, secret))
             .map_err(|e| StartError(format!("--bootstrap-key {org}=…: {}", e.message)))?;
     }
+    let demo_key = if config.demo {
+        Some(
+            store
+                .run_now(demo::seed)
+                .map_err(|e| StartError(format!("--demo: {}", e.message)))?,
+        )
+    } else {
+        None
+    };
     let state = AppState {
-        store,
+        store: store.clone(),
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit_per_min)),
+        in_flight: Arc::default(),
+        faults: Arc::new(fault::Faults::new(config.fault_rate, config.fault_seed)),
     };
     let listener = TcpListener::bind(config.addr)
         .await
@@ -140,15 +191,24 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             })
             .await
     });
+    let (stop_worker, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(delivery::run(
+        store,
+        config.webhook_retry_delays.clone(),
+        stop_rx,
+    ));
     Ok(RunningServer {
         addr,
         shutdown: Some(tx),
         task,
+        stop_worker,
+        worker,
+        demo_key,
     })
 }
 
 fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartError> {
-    use routes::{analytics, api_keys, calls, chat, health, leads};
+    use routes::{analytics, api_keys, calls, chat, health, leads, webhooks};
     let api = Router::new()
         .route("/leads", get(leads::list).post(leads::create))
         .route(
@@ -167,12 +227,33 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
         .route("/analytics/summary", get(analytics::summary))
         .route("/analytics/calls", get(analytics::calls))
         .route("/analytics/leads", get(analytics::leads))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::retrieve)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/test", post(webhooks::test))
+        .route(
+            "/webhooks/{id}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery_id}/retry",
+            post(webhooks::retry_delivery),
+        )
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", axum::routing::delete(api_keys::revoke))
         .route("/api-keys/{id}/rotate", post(api_keys::rotate))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::authenticate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            fault::inject,
         ))
         .route("/health", get(health::check));
     let exposed = [

@@ -1,8 +1,10 @@
 //! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory] [--bootstrap-key ORG=KEY]…
-//! [--rate-limit N/min] [--cors-origin ORIGIN]`
+//! [--rate-limit N/min] [--cors-origin ORIGIN] [--webhook-retry-delays 5s,5m,30m]
+//! [--fault-rate P] [--fault-seed N] [--demo]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use callwaitingai_server::{Config, Storage, start};
 use clap::Parser;
@@ -29,6 +31,45 @@ struct Args {
     /// The only origin browsers may call from (default: any).
     #[arg(long)]
     cors_origin: Option<String>,
+    /// Waits between webhook delivery attempts, e.g. 5s,5m,30m,2h (units ms, s, m, h).
+    #[arg(long, value_parser = parse_delays)]
+    webhook_retry_delays: Option<Vec<Duration>>,
+    /// Share of API requests (0 to 1) that fail on purpose: 500/503 or a dropped connection,
+    /// before or after the work.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_rate_share)]
+    fault_rate: f64,
+    /// Seed of the fault plan: the same seed fails the same requests.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+    /// Seed a demo organisation with sample leads, calls and chats, and print its API key.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn parse_rate_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("expected a number from 0 to 1, got {s:?}")),
+    }
+}
+
+fn parse_delays(s: &str) -> Result<Vec<Duration>, String> {
+    s.split(',')
+        .map(|d| {
+            let d = d.trim();
+            let (n, unit) = d
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or((d, ""), |i| d.split_at(i));
+            let n: u64 = n.parse().map_err(|_| format!("bad delay {d:?}"))?;
+            Ok(match unit {
+                "ms" => Duration::from_millis(n),
+                "s" | "" => Duration::from_secs(n),
+                "m" => Duration::from_secs(n * 60),
+                "h" => Duration::from_secs(n * 3600),
+                _ => return Err(format!("bad unit in {d:?}; use ms, s, m or h")),
+            })
+        })
+        .collect()
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -66,6 +107,12 @@ async fn main() {
         bootstrap_keys: args.bootstrap_keys,
         rate_limit_per_min: args.rate_limit,
         cors_origin: args.cors_origin,
+        webhook_retry_delays: args
+            .webhook_retry_delays
+            .unwrap_or_else(callwaitingai_server::default_retry_delays),
+        fault_rate: args.fault_rate,
+        fault_seed: args.fault_seed,
+        demo: args.demo,
     };
     let server = match start(config).await {
         Ok(s) => s,
@@ -75,6 +122,9 @@ async fn main() {
         }
     };
     println!("listening on {}", server.url());
+    if let Some(key) = server.demo_key() {
+        println!("demo organisation API key: {key}");
+    }
     shutdown_signal().await;
     if let Err(e) = server.shutdown().await {
         eprintln!("callwaitingai-server: {e}");

@@ -2,12 +2,13 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::idempotency::Idem;
 use crate::ratelimit::Quota;
 use crate::util::{new_id, unix_now};
 
@@ -87,8 +88,55 @@ pub async fn authenticate(
         quota_headers(&mut res, &quota);
         return res;
     }
+    // Idempotency-Key on POST: fingerprint the request and keep one request per key in flight.
+    let mut _in_flight = None;
+    if req.method() == Method::POST
+        && let Some(key) = req.headers().get("idempotency-key")
+    {
+        let key = match key.to_str() {
+            Ok(k) if !k.is_empty() && k.len() <= 255 => k.to_string(),
+            _ => {
+                return ApiError::bad_request(
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                )
+                .into_response();
+            }
+        };
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => {
+                return ApiError::bad_request("the request body is too large or was cut off")
+                    .into_response();
+            }
+        };
+        let idem = Idem::new(
+            &principal.org_id,
+            &key,
+            parts.method.as_str(),
+            parts.uri.path(),
+            &bytes,
+        );
+        match state.in_flight.enter(&principal.org_id, &key) {
+            Some(guard) => _in_flight = Some(guard),
+            None => {
+                let mut res = ApiError::conflict(
+                    "a request with this Idempotency-Key is still in progress; retry shortly",
+                )
+                .with_retry_after(1)
+                .into_response();
+                quota_headers(&mut res, &quota);
+                return res;
+            }
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+        req.extensions_mut().insert(idem);
+    }
     req.extensions_mut().insert(principal);
     let mut res = next.run(req).await;
     quota_headers(&mut res, &quota);
     res
 }
+
+/// The largest request body accepted (2 MiB, as axum's default).
+const MAX_BODY: usize = 2 * 1024 * 1024;

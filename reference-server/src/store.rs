@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::Value;
+
+use crate::idempotency::Idem;
 
 use crate::error::ApiError;
 
@@ -15,12 +18,26 @@ pub mod keys;
 pub mod leads;
 pub mod list;
 mod migrations;
+pub mod webhooks;
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Woken after every write, so the delivery worker sees new deliveries at once.
+    written: Arc<tokio::sync::Notify>,
 }
+
+/// The outcome of a write: done now, or a replay of the response stored under the
+/// idempotency key.
+#[derive(Debug)]
+pub enum Written {
+    Fresh(u16, Value),
+    Replayed(u16, Value),
+}
+
+/// How long idempotency keys are kept.
+const IDEMPOTENCY_HOURS: i64 = 24;
 
 impl Store {
     /// Opens (creating if needed) the SQLite file at `path`, or a private in-memory database
@@ -37,6 +54,7 @@ impl Store {
         migrations::apply(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
+            written: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -56,6 +74,62 @@ impl Store {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` in a transaction that also honours `idem`: when a response is stored under the
+    /// key, nothing runs and it is replayed; otherwise `f`'s result is stored with the work.
+    /// A stored key with another request body is a `409`.
+    pub async fn write<F>(&self, idem: Option<Idem>, status: u16, f: F) -> Result<Written, ApiError>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<Value, ApiError> + Send + 'static,
+    {
+        let out = self
+            .run(move |conn| {
+                let tx = conn.transaction()?;
+                if let Some(idem) = &idem {
+                    let cutoff = crate::util::format_ts(
+                        time::OffsetDateTime::now_utc() - time::Duration::hours(IDEMPOTENCY_HOURS),
+                    );
+                    tx.execute(
+                        "DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND created_at < ?3",
+                        params![idem.org, idem.key, cutoff],
+                    )?;
+                    let stored = tx
+                        .query_row(
+                            "SELECT fingerprint, status, body FROM idempotency_keys WHERE org_id = ?1 AND key = ?2",
+                            params![idem.org, idem.key],
+                            |r| Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, String>(2)?)),
+                        )
+                        .optional()?;
+                    if let Some((fingerprint, status, body)) = stored {
+                        if fingerprint != idem.fingerprint {
+                            return Err(ApiError::conflict(
+                                "this Idempotency-Key was used with a different request; use a new key for a new request",
+                            ));
+                        }
+                        let body = serde_json::from_str(&body).map_err(ApiError::internal)?;
+                        return Ok(Written::Replayed(status, body));
+                    }
+                }
+                let value = f(&tx)?;
+                if let Some(idem) = &idem {
+                    tx.execute(
+                        "INSERT INTO idempotency_keys (org_id, key, fingerprint, status, body, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![idem.org, idem.key, idem.fingerprint, status, value.to_string(), crate::util::now()],
+                    )?;
+                }
+                tx.commit()?;
+                Ok(Written::Fresh(status, value))
+            })
+            .await?;
+        self.written.notify_one();
+        Ok(out)
+    }
+
+    /// Waits until the next write.
+    pub async fn written(&self) {
+        self.written.notified().await;
     }
 
     /// Runs `f` synchronously (start-up only).

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
 use callwaitingai::models::ApiKeyCreateParams;
 use serde_json::Value;
 
-use super::{json_body, to_json};
+use axum::response::Response;
+
+use super::{Idempotency, json_body, respond, value};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::keys::{self, Principal};
@@ -32,39 +33,47 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Response, ApiError> {
     p.require("admin")?;
     let params: ApiKeyCreateParams = json_body(&body)?;
-    let key = s
+    let w = s
         .store
-        .run(move |c| keys::create(c, &p.org_id, &params))
+        .write(idem.0, 201, move |tx| {
+            value(&keys::create(tx, &p.org_id, &params)?)
+        })
         .await?;
-    Ok((StatusCode::CREATED, to_json(&key)?))
+    Ok(respond(w))
 }
 
 pub async fn revoke(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("admin")?;
-    let key = s
+    let w = s
         .store
-        .run(move |c| keys::revoke(c, &p.org_id, &id))
+        .write(None, 200, move |tx| {
+            value(&keys::revoke(tx, &p.org_id, &id)?)
+        })
         .await?;
-    to_json(&key)
+    Ok(respond(w))
 }
 
 pub async fn rotate(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("admin")?;
-    let key = s
+    let w = s
         .store
-        .run(move |c| keys::rotate(c, &p.org_id, &id))
+        .write(idem.0, 200, move |tx| {
+            value(&keys::rotate(tx, &p.org_id, &id)?)
+        })
         .await?;
-    to_json(&key)
+    Ok(respond(w))
 }

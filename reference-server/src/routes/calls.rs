@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
 use callwaitingai::models::{CallCreateParams, CallTranscriptParams, CallUpdateParams};
 use serde_json::Value;
 
-use super::{json_body, to_json};
+use axum::response::Response;
+
+use super::{Idempotency, json_body, respond, to_json, value};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::keys::Principal;
@@ -34,15 +35,18 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:calls")?;
     let params: CallCreateParams = json_body(&body)?;
-    let call = s
+    let w = s
         .store
-        .run(move |c| calls::create(c, &p.org_id, &params))
+        .write(idem.0, 201, move |tx| {
+            value(&calls::create(tx, &p.org_id, &params)?)
+        })
         .await?;
-    Ok((StatusCode::CREATED, to_json(&call)?))
+    Ok(respond(w))
 }
 
 pub async fn retrieve(
@@ -62,27 +66,32 @@ pub async fn update(
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:calls")?;
     let params: CallUpdateParams = json_body(&body)?;
-    let (_, call) = s
+    let w = s
         .store
-        .run(move |c| calls::update(c, &p.org_id, &id, &params))
+        .write(None, 200, move |tx| {
+            value(&calls::update(tx, &p.org_id, &id, &params)?.1)
+        })
         .await?;
-    to_json(&call)
+    Ok(respond(w))
 }
 
 pub async fn add_transcript(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:calls")?;
     let params: CallTranscriptParams = json_body(&body)?;
-    let call = s
+    let w = s
         .store
-        .run(move |c| calls::add_transcript(c, &p.org_id, &id, &params))
+        .write(idem.0, 200, move |tx| {
+            value(&calls::add_transcript(tx, &p.org_id, &id, &params)?)
+        })
         .await?;
-    to_json(&call)
+    Ok(respond(w))
 }

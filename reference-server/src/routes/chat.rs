@@ -8,7 +8,9 @@ use axum::extract::{Extension, Path, Query, State};
 use callwaitingai::models::ChatMessageParams;
 use serde_json::{Value, json};
 
-use super::{json_body, to_json};
+use axum::response::Response;
+
+use super::{Idempotency, json_body, respond, to_json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::keys::Principal;
@@ -19,17 +21,19 @@ type Q = Query<HashMap<String, String>>;
 pub async fn send_message(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:chat")?;
     let params: ChatMessageParams = json_body(&body)?;
-    let (session, message, reply) = s
+    let w = s
         .store
-        .run(move |c| chat::send(c, &p.org_id, &params))
+        .write(idem.0, 200, move |tx| {
+            let (session, message, reply) = chat::send(tx, &p.org_id, &params)?;
+            Ok(json!({ "session": session, "message": message, "reply": reply }))
+        })
         .await?;
-    Ok(Json(
-        json!({ "session": session, "message": message, "reply": reply }),
-    ))
+    Ok(respond(w))
 }
 
 pub async fn list_sessions(

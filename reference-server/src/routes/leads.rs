@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
 use callwaitingai::models::{LeadCreateParams, LeadUpdateParams};
 use serde_json::{Value, json};
 
-use super::json_body;
+use axum::response::Response;
+
+use super::{Idempotency, json_body, respond, value};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::keys::Principal;
@@ -34,15 +35,18 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
+    idem: Idempotency,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:leads")?;
     let params: LeadCreateParams = json_body(&body)?;
-    let lead = s
+    let w = s
         .store
-        .run(move |c| leads::create(c, &p.org_id, &params))
+        .write(idem.0, 201, move |tx| {
+            value(&leads::create(tx, &p.org_id, &params)?)
+        })
         .await?;
-    Ok((StatusCode::CREATED, Json(leads::to_json(&lead)?)))
+    Ok(respond(w))
 }
 
 pub async fn retrieve(
@@ -64,25 +68,30 @@ pub async fn update(
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:leads")?;
     let params: LeadUpdateParams = json_body(&body)?;
-    let (_, lead) = s
+    let w = s
         .store
-        .run(move |c| leads::update(c, &p.org_id, &id, &params))
+        .write(None, 200, move |tx| {
+            value(&leads::update(tx, &p.org_id, &id, &params)?.1)
+        })
         .await?;
-    Ok(Json(leads::to_json(&lead)?))
+    Ok(respond(w))
 }
 
 pub async fn delete(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require("write:leads")?;
-    let deleted = id.clone();
-    s.store
-        .run(move |c| leads::delete(c, &p.org_id, &id))
+    let w = s
+        .store
+        .write(None, 200, move |tx| {
+            leads::delete(tx, &p.org_id, &id)?;
+            Ok(json!({ "id": id, "deleted": true }))
+        })
         .await?;
-    Ok(Json(json!({ "id": deleted, "deleted": true })))
+    Ok(respond(w))
 }

@@ -12,6 +12,7 @@ pub mod calls;
 pub mod chat;
 pub mod health;
 pub mod leads;
+pub mod webhooks;
 
 /// Parses a JSON object body: malformed JSON, a non-object or a wrong type is 400, a missing
 /// required field 422.
@@ -35,6 +36,45 @@ pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
             ApiError::bad_request(format!("the request body is not valid: {text}"))
         }
     })
+}
+
+/// The idempotency context of a POST (none without an `Idempotency-Key`).
+pub struct Idempotency(pub Option<crate::idempotency::Idem>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Idempotency {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts.extensions.get::<crate::idempotency::Idem>().cloned(),
+        ))
+    }
+}
+
+/// A write's response; a replay carries `Idempotent-Replayed: true`.
+pub fn respond(w: crate::store::Written) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (status, body, replayed) = match w {
+        crate::store::Written::Fresh(s, b) => (s, b, false),
+        crate::store::Written::Replayed(s, b) => (s, b, true),
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut res = (status, axum::Json(body)).into_response();
+    if replayed {
+        res.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    res
+}
+
+/// A model as JSON.
+pub fn value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(ApiError::internal)
 }
 
 /// Serialises a model as the response body.

@@ -145,6 +145,10 @@ pub fn create(conn: &Connection, org: &str, p: &CallCreateParams) -> Result<Call
         finish(&mut call);
     }
     save(conn, org, &call)?;
+    super::webhooks::emit(conn, org, "call.started", &call)?;
+    if is_final(&call.status) {
+        super::webhooks::emit(conn, org, "call.ended", &call)?;
+    }
     Ok(call)
 }
 
@@ -226,6 +230,9 @@ pub fn update(
     }
     call.updated_at = now();
     save(conn, org, &call)?;
+    if is_final(&call.status) && !is_final(&before.status) {
+        super::webhooks::emit(conn, org, "call.ended", &call)?;
+    }
     Ok((before, call))
 }
 

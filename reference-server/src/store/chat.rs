@@ -98,7 +98,7 @@ fn insert_message(
 
 /// Stores the message (opening a session when none is given) and the assistant's reply.
 pub fn send(
-    conn: &mut Connection,
+    tx: &Connection,
     org: &str,
     p: &ChatMessageParams,
 ) -> Result<(ChatSession, ChatMessage, Option<ChatMessage>), ApiError> {
@@ -106,14 +106,13 @@ pub fn send(
     if let Some(c) = &p.channel {
         check_channel(c)?;
     }
-    let tx = conn.transaction()?;
     let session_id = match &p.session_id {
         Some(id) => {
-            let s = get_session(&tx, org, id)?;
+            let s = get_session(tx, org, id)?;
             if let Some(l) = &p.lead_id
                 && s.lead_id.as_deref() != Some(l.as_str())
             {
-                super::calls::check_lead(&tx, org, l)?;
+                super::calls::check_lead(tx, org, l)?;
                 tx.execute(
                     "UPDATE chat_sessions SET lead_id = ?2 WHERE id = ?1",
                     params![id, l],
@@ -123,7 +122,7 @@ pub fn send(
         }
         None => {
             if let Some(l) = &p.lead_id {
-                super::calls::check_lead(&tx, org, l)?;
+                super::calls::check_lead(tx, org, l)?;
             }
             let id = new_id("sess");
             let t = now();
@@ -136,9 +135,9 @@ pub fn send(
             id
         }
     };
-    let message = insert_message(&tx, org, &session_id, ChatRole::User, &p.content)?;
+    let message = insert_message(tx, org, &session_id, ChatRole::User, &p.content)?;
     let reply = insert_message(
-        &tx,
+        tx,
         org,
         &session_id,
         ChatRole::Assistant,
@@ -148,8 +147,8 @@ pub fn send(
         "UPDATE chat_sessions SET message_count = message_count + 2, last_message_at = ?2, updated_at = ?2 WHERE id = ?1",
         params![session_id, reply.created_at],
     )?;
-    let session = get_session(&tx, org, &session_id)?;
-    tx.commit()?;
+    let session = get_session(tx, org, &session_id)?;
+    super::webhooks::emit(tx, org, "chat.message_received", &message)?;
     Ok((session, message, Some(reply)))
 }
 

@@ -140,6 +140,7 @@ pub fn create(conn: &Connection, org: &str, p: &LeadCreateParams) -> Result<Lead
             lead.created_at, lead.updated_at
         ],
     )?;
+    super::webhooks::emit(conn, org, "lead.created", &lead)?;
     Ok(lead)
 }
 
@@ -206,6 +207,10 @@ pub fn update(
             serde_json::to_string(&lead.tags).map_err(ApiError::internal)?, lead.updated_at
         ],
     )?;
+    super::webhooks::emit(conn, org, "lead.updated", &lead)?;
+    if lead.status == LeadStatus::Converted && before.status != LeadStatus::Converted {
+        super::webhooks::emit(conn, org, "lead.converted", &lead)?;
+    }
     Ok((before, lead))
 }
 

@@ -81,6 +81,54 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
     );
     CREATE INDEX chat_messages_session ON chat_messages(org_id, session_id, created_at, id);",
+    // 3: webhook endpoints, the outbox of messages, deliveries; idempotency records.
+    "CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        enabled INTEGER NOT NULL,
+        secret TEXT NOT NULL,
+        old_secret TEXT,
+        old_secret_until TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_org ON webhook_endpoints(org_id, created_at, id);
+    CREATE TABLE webhook_messages (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL REFERENCES webhook_messages(id),
+        event_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_status_code INTEGER,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(org_id, endpoint_id, created_at, id);
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+    CREATE TABLE idempotency_keys (
+        org_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, key)
+    );
+    CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

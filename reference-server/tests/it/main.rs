@@ -7,5 +7,8 @@ mod api_keys;
 mod auth;
 mod binary;
 mod calls_chat;
+mod idempotency;
 mod leads;
+mod receiver;
 mod support;
+mod webhooks;

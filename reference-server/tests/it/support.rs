@@ -16,7 +16,7 @@ pub fn config() -> Config {
             ("org_b".into(), KEY_B.into()),
         ],
         rate_limit_per_min: 100_000,
-        cors_origin: None,
+        ..Config::default()
     }
 }
 
