@@ -46,6 +46,8 @@ pub struct Config {
     pub storage: Storage,
     /// `(organisation, secret)` pairs: each gets an `admin` key with exactly that secret.
     pub bootstrap_keys: Vec<(String, String)>,
+    /// `(organisation, email, password)`: users who can `POST /auth/login`.
+    pub bootstrap_users: Vec<(String, String, String)>,
     /// Requests per minute per key.
     pub rate_limit_per_min: u32,
     /// Allowed CORS origin (`None`: any).
@@ -74,6 +76,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             storage: Storage::File(PathBuf::from("callwaitingai.db")),
             bootstrap_keys: Vec::new(),
+            bootstrap_users: Vec::new(),
             rate_limit_per_min: 600,
             cors_origin: None,
             webhook_retry_delays: default_retry_delays(),
@@ -91,6 +94,8 @@ pub(crate) struct AppState {
     pub limiter: Arc<ratelimit::RateLimiter>,
     pub in_flight: Arc<idempotency::InFlight>,
     pub faults: Arc<fault::Faults>,
+    /// The key that signs access tokens.
+    pub jwt_key: Arc<str>,
 }
 
 /// A running server.
@@ -161,6 +166,15 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             .run_now(|c| store::keys::bootstrap(c, org, secret))
             .map_err(|e| StartError(format!("--bootstrap-key {org}=…: {}", e.message)))?;
     }
+    for (org, email, password) in &config.bootstrap_users {
+        store
+            .run_now(|c| store::users::bootstrap(c, org, email, password))
+            .map_err(|e| StartError(format!("--bootstrap-user {org}={email}:…: {}", e.message)))?;
+    }
+    let jwt_key: Arc<str> = store
+        .run_now(|c| store::users::signing_key(c))
+        .map_err(|e| StartError(format!("cannot read the token key: {}", e.message)))?
+        .into();
     let demo_key = if config.demo {
         Some(
             store
@@ -175,6 +189,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit_per_min)),
         in_flight: Arc::default(),
         faults: Arc::new(fault::Faults::new(config.fault_rate, config.fault_seed)),
+        jwt_key,
     };
     let listener = TcpListener::bind(config.addr)
         .await
@@ -208,7 +223,14 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
 }
 
 fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartError> {
-    use routes::{analytics, api_keys, calls, chat, health, leads, webhooks};
+    use routes::{analytics, api_keys, auth, calls, chat, health, leads, webhooks};
+    let public = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            fault::inject,
+        ));
     let api = Router::new()
         .route("/leads", get(leads::list).post(leads::create))
         .route(
@@ -255,6 +277,7 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
             state.clone(),
             fault::inject,
         ))
+        .merge(public)
         .route("/health", get(health::check));
     let exposed = [
         "x-request-id",

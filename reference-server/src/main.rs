@@ -1,4 +1,5 @@
 //! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory] [--bootstrap-key ORG=KEY]…
+//! [--bootstrap-user ORG=EMAIL:PASSWORD]…
 //! [--rate-limit N/min] [--cors-origin ORIGIN] [--webhook-retry-delays 5s,5m,30m]
 //! [--fault-rate P] [--fault-seed N] [--demo]`
 
@@ -25,6 +26,9 @@ struct Args {
     /// ORG=KEY: create organisation ORG if needed and an admin API key with exactly this secret.
     #[arg(long = "bootstrap-key", value_parser = parse_pair)]
     bootstrap_keys: Vec<(String, String)>,
+    /// ORG=EMAIL:PASSWORD: a user who can log in (`POST /api/v1/auth/login`).
+    #[arg(long = "bootstrap-user", value_parser = parse_user)]
+    bootstrap_users: Vec<(String, String, String)>,
     /// Requests per minute per API key, as N/min (or N).
     #[arg(long, default_value = "600/min", value_parser = parse_rate)]
     rate_limit: u32,
@@ -79,6 +83,15 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
     }
 }
 
+fn parse_user(s: &str) -> Result<(String, String, String), String> {
+    let (org, rest) = s.split_once('=').ok_or("expected ORG=EMAIL:PASSWORD")?;
+    let (email, password) = rest.split_once(':').ok_or("expected ORG=EMAIL:PASSWORD")?;
+    if org.is_empty() || !email.contains('@') || password.is_empty() {
+        return Err("expected ORG=EMAIL:PASSWORD with a non-empty password".into());
+    }
+    Ok((org.into(), email.into(), password.into()))
+}
+
 fn parse_rate(s: &str) -> Result<u32, String> {
     let n = s.strip_suffix("/min").unwrap_or(s);
     match n.parse::<u32>() {
@@ -105,6 +118,7 @@ async fn main() {
             Storage::File(args.db)
         },
         bootstrap_keys: args.bootstrap_keys,
+        bootstrap_users: args.bootstrap_users,
         rate_limit_per_min: args.rate_limit,
         cors_origin: args.cors_origin,
         webhook_retry_delays: args

@@ -66,11 +66,16 @@ pub async fn authenticate(
         Ok(t) => t.to_string(),
         Err(e) => return e.into_response(),
     };
-    let principal = match state
-        .store
-        .run(move |c| crate::store::keys::authenticate(c, &token))
-        .await
-    {
+    // Three dot-separated parts: an access token from `POST /auth/login`; else an API key.
+    let principal = if token.split('.').count() == 3 {
+        crate::store::users::authenticate_jwt(&state.jwt_key, &token)
+    } else {
+        state
+            .store
+            .run(move |c| crate::store::keys::authenticate(c, &token))
+            .await
+    };
+    let principal = match principal {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };

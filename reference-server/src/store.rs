@@ -18,6 +18,7 @@ pub mod keys;
 pub mod leads;
 pub mod list;
 mod migrations;
+pub mod users;
 pub mod webhooks;
 
 /// A handle to the database, cheap to clone.

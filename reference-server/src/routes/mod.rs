@@ -8,6 +8,7 @@ use crate::error::ApiError;
 
 pub mod analytics;
 pub mod api_keys;
+pub mod auth;
 pub mod calls;
 pub mod chat;
 pub mod health;

@@ -129,6 +129,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (org_id, key)
     );
     CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);",
+    // 4: users, refresh tokens, server settings (the JWT signing key).
+    "CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id),
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
 ];
 
 pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {

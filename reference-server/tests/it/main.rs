@@ -9,6 +9,7 @@ mod binary;
 mod calls_chat;
 mod idempotency;
 mod leads;
+mod login;
 mod receiver;
 mod support;
 mod webhooks;
