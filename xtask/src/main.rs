@@ -28,6 +28,7 @@ fn run() -> Result<()> {
         Some("codegen") => codegen_cmd(&root, args.iter().any(|a| a == "--check")),
         Some("lint-spec") => lint_spec(&root),
         Some("test") => test(&root),
+        Some("schemathesis") => schemathesis(&root),
         Some("quickstart") => quickstart(),
         _ => {
             eprintln!(
@@ -36,6 +37,7 @@ fn run() -> Result<()> {
                  codegen [--check]   regenerate sdk-core/src/generated from openapi.yaml (--check: fail on drift)\n  \
                  lint-spec           lint openapi.yaml with @redocly/cli\n  \
                  test                run the whole test suite (what CI runs)\n  \
+                 schemathesis        fuzz the reference server against openapi.yaml\n  \
                  quickstart          run the quickstart"
             );
             std::process::exit(2);
@@ -148,6 +150,9 @@ fn test(root: &Path) -> Result<()> {
         ]))
     })?;
     step("tests", &mut || sh(cargo().args(["test", "--workspace"])))?;
+    step("schemathesis against the reference server", &mut || {
+        schemathesis(root)
+    })?;
     step("sdk-core on wasm32", &mut || {
         sh(cargo().args([
             "clippy",
@@ -172,6 +177,102 @@ fn test(root: &Path) -> Result<()> {
     }
     eprintln!("  {:>7.1}s  total", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// A Python virtualenv under `target/` with the pinned tools, created on first use.
+fn python_tools(root: &Path) -> Result<PathBuf> {
+    let venv = target_dir(root).join("xtask-venv");
+    let bin = venv.join("bin");
+    if !bin.join("python").exists() {
+        sh(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    sh(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(root.join("xtask").join("requirements.txt")))?;
+    Ok(bin)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// A reference server binary on a free loopback port, killed when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ServerProcess {
+    fn start(root: &Path, args: &[&str]) -> Result<Self> {
+        use std::io::BufRead;
+        sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+        let bin = target_dir(root).join("debug").join("callwaitingai-server");
+        let mut child = Command::new(bin)
+            .args(["--addr", "127.0.0.1:0", "--memory"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .context("starting callwaitingai-server")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .with_context(|| format!("unexpected first line {line:?}"))?
+            .to_string();
+        Ok(Self { child, url })
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Schemathesis generates requests from `openapi.yaml` and checks every response against it:
+/// no 5xx, documented status codes, content types, headers and bodies.
+fn schemathesis(root: &Path) -> Result<()> {
+    let bin = python_tools(root)?;
+    let key = "cw_test_schemathesis_0000000000000000";
+    let server = ServerProcess::start(
+        root,
+        &[
+            "--bootstrap-key",
+            &format!("acme={key}"),
+            "--rate-limit",
+            "1000000/min",
+        ],
+    )?;
+    sh(Command::new(bin.join("st"))
+        .args(["run", "openapi.yaml", "--url"])
+        .arg(format!("{}/api/v1", server.url))
+        .args(["-H", &format!("Authorization: Bearer {key}")])
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,\
+             response_headers_conformance,response_schema_conformance_unless_fields",
+            "--max-examples",
+            "30",
+            "--workers",
+            "2",
+            "--seed",
+            "1",
+        ])
+        .env(
+            "SCHEMATHESIS_HOOKS",
+            root.join("tests/schemathesis/hooks.py"),
+        )
+        .env("SCHEMATHESIS_TELEMETRY", "false"))
 }
 
 fn quickstart() -> Result<()> {

@@ -113,12 +113,7 @@ pub fn parse(
             "use either cursor or offset, not both",
         ));
     }
-    let fields = q.get("fields").map(|f| {
-        f.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    });
+    let fields = fields_param(q);
     Ok(ListQuery {
         limit,
         cursor,
@@ -142,14 +137,15 @@ pub fn project(value: Value, fields: Option<&[String]>) -> Value {
     }
 }
 
-/// Parses `fields` for a single object.
+/// Parses `fields`: `None` (every field) when absent or empty.
 pub fn fields_param(q: &HashMap<String, String>) -> Option<Vec<String>> {
-    q.get("fields").map(|f| {
-        f.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    })
+    let fields: Vec<String> = q
+        .get("fields")?
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!fields.is_empty()).then_some(fields)
 }
 
 /// A SQL condition with `?` placeholders and their values, in order.
