@@ -1,15 +1,31 @@
 //! Official Rust SDK for the CallWaitingAI API.
 //!
+//! - [`Client`]: every operation of the API through resource handles (`client.leads()`,
+//!   `client.calls()`, …), with retries, idempotency keys, timeouts and a deadline, typed errors
+//!   ([`Error`]) and pages that stream every item ([`Page`], [`ListCall::into_stream`]).
 //! - [`models`]: the request and response types of every operation, generated from `openapi.yaml`.
 //! - [`operations::OPERATIONS`]: the table of every HTTP operation of the API.
 //! - [`webhooks`]: verification of signed webhooks, ours (Standard Webhooks) and those of the
 //!   providers our customers also receive webhooks from (Stripe, GitHub, Meta, Twilio, Slack,
 //!   Calendly).
 
+mod call;
+mod client;
+mod error;
 mod generated;
+mod pagination;
 mod patch;
 mod redact;
+pub mod resources;
+mod retry;
 pub mod webhooks;
 
+pub use call::{Call, CallFuture};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RateLimit,
+    RequestInfo, Response,
+};
+pub use error::{ApiError, Error, Result};
 pub use generated::{models, operations};
+pub use pagination::{ListCall, Page};
 pub use patch::Patch;

@@ -1,0 +1,156 @@
+//! A call being prepared: per-request options, then `.await` for the body or
+//! [`send_with_response`](Call::send_with_response) for the body with its metadata.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use futures::FutureExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, Request, RequestOptions, Response, segment};
+use crate::error::{Error, Result};
+use crate::operations::{OPERATIONS, Operation};
+
+/// A boxed future of a call: `Send` natively; on wasm, where the browser's `fetch` is
+/// single-threaded, not.
+#[cfg(not(target_arch = "wasm32"))]
+pub type CallFuture<T> = futures::future::BoxFuture<'static, T>;
+/// A boxed future of a call: `Send` natively; on wasm, where the browser's `fetch` is
+/// single-threaded, not.
+#[cfg(target_arch = "wasm32")]
+pub type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn boxed<T, F: Future<Output = T> + Send + 'static>(f: F) -> CallFuture<T> {
+    f.boxed()
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn boxed<T, F: Future<Output = T> + 'static>(f: F) -> CallFuture<T> {
+    f.boxed_local()
+}
+
+/// The operation with this `operationId`.
+pub(crate) fn operation(id: &str) -> Result<&'static Operation> {
+    OPERATIONS
+        .iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| Error::InvalidInput(format!("unknown operation {id}")))
+}
+
+/// Fills the `{…}` placeholders of the operation's path with the encoded `ids`, in order.
+pub(crate) fn fill_path(op: &Operation, ids: &[&str]) -> Result<String> {
+    if ids.len() != op.path_params.len() {
+        return Err(Error::InvalidInput(format!(
+            "{} takes {} ids",
+            op.id,
+            op.path_params.len()
+        )));
+    }
+    let mut path = op.path.to_string();
+    for (name, id) in op.path_params.iter().zip(ids) {
+        path = path.replace(&format!("{{{name}}}"), &segment(id)?);
+    }
+    Ok(path)
+}
+
+pub(crate) fn to_value<P: Serialize>(what: &str, p: &P) -> Result<serde_json::Value> {
+    serde_json::to_value(p)
+        .map_err(|e| Error::InvalidInput(format!("cannot encode the {what}: {e}")))
+}
+
+/// Builds the request of operation `op_id`.
+pub(crate) fn request<Q: Serialize, B: Serialize>(
+    op_id: &str,
+    ids: &[&str],
+    query: Option<&Q>,
+    body: Option<&B>,
+) -> Result<Request> {
+    let op = operation(op_id)?;
+    Ok(Request {
+        op,
+        path: fill_path(op, ids)?,
+        query: query.map(|q| to_value("query", q)).transpose()?,
+        body: body.map(|b| to_value("body", b)).transpose()?,
+    })
+}
+
+/// A call ready to send. `.await` it for the body; set per-request options first if needed.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T> {
+    client: Client,
+    req: Result<Request>,
+    opts: RequestOptions,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let op = self.req.as_ref().map(|r| r.op.id).unwrap_or("<invalid>");
+        f.debug_struct("Call")
+            .field("operation", &op)
+            .field("options", &self.opts)
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Call<T> {
+    pub(crate) fn new(client: &Client, req: Result<Request>) -> Self {
+        Self {
+            client: client.clone(),
+            req,
+            opts: RequestOptions::default(),
+            _t: PhantomData,
+        }
+    }
+
+    /// The timeout of each attempt of this call.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.opts.timeout = Some(d);
+        self
+    }
+
+    /// The overall deadline of this call, retries included.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.opts.deadline = Some(d);
+        self
+    }
+
+    /// Retries after the first attempt, for this call.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.opts.max_retries = Some(n);
+        self
+    }
+
+    /// An extra header for this call.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.opts.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The idempotency key of this POST (by default a new random key, reused across retries).
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.opts.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sends the call and returns the body with the status, headers, request id and rate limit.
+    pub fn send_with_response(self) -> CallFuture<Result<Response<T>>> {
+        boxed(async move {
+            let req = self.req?;
+            self.client.execute::<T>(&req, &self.opts).await
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T>;
+    type IntoFuture = CallFuture<Result<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let fut = self.send_with_response();
+        boxed(async move { fut.await.map(Response::into_data) })
+    }
+}

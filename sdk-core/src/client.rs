@@ -1,0 +1,644 @@
+//! The client: configuration, the connection pool, and the request loop with retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error, Result};
+use crate::retry::{self, Instant};
+
+/// The default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default overall deadline of a call, retries and waits included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// An observer of requests (see [`ClientBuilder::on_request`]).
+type Observer = Arc<dyn Fn(&RequestInfo<'_>) + Send + Sync>;
+
+/// A CallWaitingAI API client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> callwaitingai::Result<()> {
+/// use callwaitingai::Client;
+/// use callwaitingai::models::{LeadCreateParams, LeadStatus, LeadsListParams};
+///
+/// let client = Client::builder()
+///     .api_key("cw_test_...")
+///     .base_url("http://127.0.0.1:8080")
+///     .build()?;
+/// let new_leads = client
+///     .leads()
+///     .list(LeadsListParams { status: Some(LeadStatus::New), ..Default::default() })
+///     .await?;
+/// let lead = client.leads().create(LeadCreateParams::new("John Doe")).await?;
+/// println!("{} new leads; created {}", new_leads.data.len(), lead.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    api_key: String,
+    /// Ends with `/api/v1`, no trailing slash.
+    base_url: String,
+    max_retries: u32,
+    timeout: Duration,
+    deadline: Duration,
+    on_request: Option<Observer>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"[redacted]")
+            .field("max_retries", &self.inner.max_retries)
+            .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
+            .finish()
+    }
+}
+
+/// What an observer registered with [`ClientBuilder::on_request`] is told before each attempt.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RequestInfo<'a> {
+    /// The `operationId` (`leads.create`…).
+    pub operation_id: &'a str,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The full URL, query string included.
+    pub url: &'a str,
+    /// 0 for the first attempt, then the retry number.
+    pub retry: u32,
+}
+
+/// Builds a [`Client`]. Unset values come from the environment (`CALLWAITINGAI_API_KEY`,
+/// `CALLWAITINGAI_BASE_URL`), then the defaults.
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    max_retries: Option<u32>,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    on_request: Option<Observer>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (`cw_live_…`, `cw_test_…`) or an access token from `auth().login(..)`.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The server's origin, e.g. `http://127.0.0.1:8080`; `/api/v1` is appended (a URL that
+    /// already ends in `/api/v1` is taken as is).
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Retries after the first attempt (default 2).
+    #[must_use]
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = Some(n);
+        self
+    }
+
+    /// The timeout of each attempt (default 60 s).
+    #[must_use]
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// The overall deadline of a call, all attempts and waits included (default 120 s), so
+    /// that retries never multiply the wait silently.
+    #[must_use]
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+
+    /// Calls `f` before every attempt (for logging or metrics); it never sees credentials.
+    #[must_use]
+    pub fn on_request(mut self, f: impl Fn(&RequestInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.on_request = Some(Arc::new(f));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let api_key = match self.api_key {
+            Some(k) => k,
+            None => std::env::var("CALLWAITINGAI_API_KEY").map_err(|_| {
+                Error::InvalidInput(
+                    "no API key: pass one to the builder or set CALLWAITINGAI_API_KEY".into(),
+                )
+            })?,
+        };
+        if api_key.trim().is_empty() {
+            return Err(Error::InvalidInput("the API key is empty".into()));
+        }
+        if api_key.trim() != api_key || api_key.chars().any(char::is_control) {
+            return Err(Error::InvalidInput(
+                "the API key has surrounding whitespace or control characters".into(),
+            ));
+        }
+        let base = match self.base_url {
+            Some(u) => u,
+            None => std::env::var("CALLWAITINGAI_BASE_URL").map_err(|_| {
+                Error::InvalidInput(
+                    "no base URL: pass one to the builder or set CALLWAITINGAI_BASE_URL".into(),
+                )
+            })?,
+        };
+        let base_url = normalise_base_url(&base)?;
+        let http = http_client()?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                api_key,
+                base_url,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+                on_request: self.on_request,
+            }),
+        })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(concat!("callwaitingai-rust/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .build()
+        .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
+}
+
+/// `http://host:port[/…]` → `http://host:port[/…]/api/v1`.
+fn normalise_base_url(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(trimmed)
+        .map_err(|e| Error::InvalidInput(format!("base URL {url:?} is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::InvalidInput(format!(
+            "base URL {url:?} must be http or https"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::InvalidInput(format!(
+            "base URL {url:?} must not have a query or fragment"
+        )));
+    }
+    Ok(if trimmed.ends_with("/api/v1") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/api/v1")
+    })
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `CALLWAITINGAI_API_KEY` and `CALLWAITINGAI_BASE_URL`.
+    pub fn from_env() -> Result<Client> {
+        Self::builder().build()
+    }
+
+    /// The API base URL, ending in `/api/v1`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// Per-request overrides of the client's settings.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) idempotency_key: Option<String>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &names)
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
+}
+
+/// A successful response with its metadata.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The decoded body.
+    pub data: T,
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: http::HeaderMap,
+    /// The request's id (`X-Request-Id`).
+    pub request_id: Option<String>,
+    /// The rate-limit headers, when the response has them.
+    pub rate_limit: Option<RateLimit>,
+    /// Whether the server replayed a stored response for the idempotency key.
+    pub idempotent_replayed: bool,
+}
+
+impl<T> Response<T> {
+    /// The body alone.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+/// The rate limit of the key, as of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub limit: u64,
+    /// Requests left in the window.
+    pub remaining: u64,
+    /// When the window resets (unix seconds).
+    pub reset: i64,
+}
+
+impl RateLimit {
+    fn from_headers(h: &http::HeaderMap) -> Option<Self> {
+        let get = |n: &str| h.get(n)?.to_str().ok()?.parse::<i64>().ok();
+        Some(Self {
+            limit: u64::try_from(get("x-ratelimit-limit")?).ok()?,
+            remaining: u64::try_from(get("x-ratelimit-remaining")?).ok()?,
+            reset: get("x-ratelimit-reset")?,
+        })
+    }
+}
+
+/// A new idempotency key: 128 random bits as a UUID-like string.
+fn new_idempotency_key() -> String {
+    let a = fastrand::u64(..);
+    let b = fastrand::u64(..);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        ((b >> 48) & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// One call to send: the operation, the path with ids filled in, the query and body.
+pub(crate) struct Request {
+    pub op: &'static crate::operations::Operation,
+    pub path: String,
+    pub query: Option<serde_json::Value>,
+    pub body: Option<serde_json::Value>,
+}
+
+impl Client {
+    /// Sends `req` with retries and decodes the body as `T`.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        req: &Request,
+        opts: &RequestOptions,
+    ) -> Result<Response<T>> {
+        let inner = &self.inner;
+        let method = reqwest::Method::from_bytes(req.op.method.as_bytes())
+            .map_err(|_| Error::InvalidInput(format!("bad method {}", req.op.method)))?;
+        let url = format!("{}{}", inner.base_url, req.path);
+        let max_retries = opts.max_retries.unwrap_or(inner.max_retries);
+        let timeout = opts.timeout.unwrap_or(inner.timeout);
+        let deadline = opts.deadline.unwrap_or(inner.deadline);
+        let idempotency_key = (method == reqwest::Method::POST).then(|| {
+            opts.idempotency_key
+                .clone()
+                .unwrap_or_else(new_idempotency_key)
+        });
+        let started = Instant::now();
+        let mut retry = 0u32;
+        loop {
+            let elapsed = started.elapsed();
+            let Some(left) = deadline.checked_sub(elapsed).filter(|d| !d.is_zero()) else {
+                return Err(Error::Timeout {
+                    message: format!("the {deadline:?} deadline passed"),
+                });
+            };
+            let attempt_timeout = timeout.min(left);
+            let mut rb = inner
+                .http
+                .request(method.clone(), &url)
+                .bearer_auth(&inner.api_key)
+                .header("accept", "application/json")
+                .header(
+                    "x-callwaitingai-client",
+                    concat!("rust/", env!("CARGO_PKG_VERSION")),
+                )
+                .header("x-callwaitingai-retry-count", retry.to_string());
+            if let Some(q) = &req.query {
+                rb = rb.query(q);
+            }
+            if let Some(b) = &req.body {
+                rb = rb.json(b);
+            }
+            if let Some(k) = &idempotency_key {
+                rb = rb.header("idempotency-key", k);
+            }
+            for (k, v) in &opts.headers {
+                rb = rb.header(k, v);
+            }
+            let built = rb
+                .build()
+                .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
+            if let Some(observe) = &inner.on_request {
+                observe(&RequestInfo {
+                    operation_id: req.op.id,
+                    method: req.op.method,
+                    url: built.url().as_str(),
+                    retry,
+                });
+            }
+            tracing::debug!(operation = req.op.id, method = req.op.method, url = %built.url(), retry, "request");
+            let outcome = send(&inner.http, built, attempt_timeout).await;
+            let err = match outcome {
+                Ok((status, headers, bytes)) if (200..300).contains(&status) => {
+                    tracing::debug!(operation = req.op.id, status, "response");
+                    return decode(status, headers, &bytes);
+                }
+                Ok((status, headers, bytes)) => api_error(status, headers, &bytes),
+                Err(e) => e,
+            };
+            tracing::debug!(operation = req.op.id, error = %err, retry, "attempt failed");
+            if retry >= max_retries || !err.is_retryable() {
+                return Err(err);
+            }
+            let wait = match err.api_error().and_then(ApiError::retry_after) {
+                Some(d) if d > retry::MAX_RETRY_AFTER => return Err(err),
+                Some(d) => d,
+                None => retry::backoff(retry, retry::jitter()),
+            };
+            if started.elapsed() + wait >= deadline {
+                return Err(err);
+            }
+            retry::sleep(wait).await;
+            retry += 1;
+        }
+    }
+}
+
+/// One attempt: the status, headers and body, or a transport error.
+async fn send(
+    http: &reqwest::Client,
+    req: reqwest::Request,
+    timeout: Duration,
+) -> Result<(u16, http::HeaderMap, Vec<u8>)> {
+    let attempt = async {
+        let res = http.execute(req).await.map_err(transport_error)?;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.map_err(transport_error)?;
+        Ok((status, headers, bytes.to_vec()))
+    };
+    let timer = retry::sleep(timeout);
+    futures::pin_mut!(attempt);
+    futures::pin_mut!(timer);
+    match futures::future::select(attempt, timer).await {
+        futures::future::Either::Left((r, _)) => r,
+        futures::future::Either::Right(((), _)) => Err(Error::Timeout {
+            message: format!("no response within {timeout:?}"),
+        }),
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    // Keep the chain of causes (it says "connection refused", "reset by peer"…).
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    if e.is_timeout() {
+        Error::Timeout { message }
+    } else {
+        Error::Connection { message }
+    }
+}
+
+fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn decode<T: DeserializeOwned>(
+    status: u16,
+    headers: http::HeaderMap,
+    bytes: &[u8],
+) -> Result<Response<T>> {
+    let data = serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+        status,
+        message: e.to_string(),
+        request_id: request_id(&headers),
+    })?;
+    Ok(Response {
+        data,
+        status,
+        request_id: request_id(&headers),
+        rate_limit: RateLimit::from_headers(&headers),
+        idempotent_replayed: headers
+            .get("idempotent-replayed")
+            .is_some_and(|v| v.as_bytes() == b"true"),
+        headers,
+    })
+}
+
+fn api_error(status: u16, headers: http::HeaderMap, bytes: &[u8]) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error: Detail,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Detail {
+        code: String,
+        message: String,
+        request_id: Option<String>,
+        data: Option<serde_json::Value>,
+    }
+    let parsed = serde_json::from_slice::<Body>(bytes).ok();
+    let (code, message, rid, data) = match parsed {
+        Some(b) => (
+            b.error.code,
+            b.error.message,
+            b.error.request_id,
+            b.error.data,
+        ),
+        None => {
+            let text = String::from_utf8_lossy(bytes);
+            let snippet: String = text.chars().take(200).collect();
+            (
+                default_code(status).to_string(),
+                if snippet.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    snippet
+                },
+                None,
+                None,
+            )
+        }
+    };
+    Error::Api(Box::new(ApiError {
+        status,
+        code,
+        message,
+        request_id: rid.or_else(|| request_id(&headers)),
+        data,
+        headers,
+    }))
+}
+
+fn default_code(status: u16) -> &'static str {
+    match status {
+        400 => "BAD_REQUEST",
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        409 => "CONFLICT",
+        422 => "VALIDATION_FAILED",
+        429 => "RATE_LIMIT_EXCEEDED",
+        503 => "SERVICE_UNAVAILABLE",
+        _ => "INTERNAL_SERVER_ERROR",
+    }
+}
+
+/// Percent-encodes an id for a path segment; an empty id is an error.
+pub(crate) fn segment(id: &str) -> Result<String> {
+    if id.is_empty() {
+        return Err(Error::InvalidInput("an id must not be empty".into()));
+    }
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_get_the_api_prefix_once() {
+        assert_eq!(
+            normalise_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080/api/v1"
+        );
+        assert_eq!(
+            normalise_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080/api/v1"
+        );
+        assert_eq!(
+            normalise_base_url("https://x.com/api/v1/").unwrap(),
+            "https://x.com/api/v1"
+        );
+        assert_eq!(
+            normalise_base_url("https://x.com/proxy").unwrap(),
+            "https://x.com/proxy/api/v1"
+        );
+        assert!(normalise_base_url("ftp://x.com").is_err());
+        assert!(normalise_base_url("not a url").is_err());
+        assert!(normalise_base_url("http://x.com/?a=1").is_err());
+    }
+
+    #[test]
+    fn ids_are_encoded_as_one_path_segment() {
+        assert_eq!(segment("lead_abc").unwrap(), "lead_abc");
+        assert_eq!(segment("a/b c").unwrap(), "a%2Fb%20c");
+        assert_eq!(segment("../x").unwrap(), "..%2Fx");
+        assert!(segment("").is_err());
+    }
+
+    #[test]
+    fn idempotency_keys_are_unique_uuid_shaped() {
+        let a = new_idempotency_key();
+        let b = new_idempotency_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let c = Client::builder()
+            .api_key("cw_test_SECRET")
+            .base_url("http://x.com")
+            .build()
+            .unwrap();
+        assert!(!format!("{c:?}").contains("SECRET"));
+        let b = Client::builder().api_key("cw_test_SECRET");
+        assert!(!format!("{b:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn error_bodies_decode_with_their_fields() {
+        let body = br#"{"error":{"code":"VALIDATION_FAILED","message":"email is bad","requestId":"req_1","data":{"field":"email"}}}"#;
+        let e = api_error(422, http::HeaderMap::new(), body);
+        assert_eq!(e.status(), Some(422));
+        assert_eq!(e.code(), Some("VALIDATION_FAILED"));
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert!(!e.is_retryable());
+        let e = api_error(502, http::HeaderMap::new(), b"<html>bad gateway</html>");
+        assert_eq!(e.code(), Some("INTERNAL_SERVER_ERROR"));
+        assert!(e.is_retryable());
+        assert!(e.message().contains("bad gateway"));
+    }
+}
