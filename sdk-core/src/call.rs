@@ -97,6 +97,12 @@ impl<T> std::fmt::Debug for Call<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Call<T> {
+    /// Replaces every per-request option at once.
+    pub fn options(mut self, opts: RequestOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
     pub(crate) fn new(client: &Client, req: Result<Request>) -> Self {
         Self {
             client: client.clone(),
@@ -152,5 +158,45 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
     fn into_future(self) -> Self::IntoFuture {
         let fut = self.send_with_response();
         boxed(async move { fut.await.map(Response::into_data) })
+    }
+}
+
+impl Client {
+    /// Any operation by its `operationId`, with JSON query and body (wire names): the escape
+    /// hatch that the language bindings build on. `ids` fill the path's placeholders in order.
+    pub fn operation(
+        &self,
+        operation_id: &str,
+        ids: &[&str],
+        query: Option<serde_json::Value>,
+        body: Option<serde_json::Value>,
+    ) -> Call<serde_json::Value> {
+        let req = operation(operation_id).and_then(|op| {
+            Ok(Request {
+                op,
+                path: fill_path(op, ids)?,
+                query,
+                body,
+            })
+        });
+        Call::new(self, req)
+    }
+
+    /// The first page of any list operation by its `operationId` (see [`Client::operation`]).
+    pub fn list_operation(
+        &self,
+        operation_id: &str,
+        ids: &[&str],
+        query: Option<serde_json::Value>,
+    ) -> crate::ListCall<serde_json::Value> {
+        let req = operation(operation_id).and_then(|op| {
+            Ok(Request {
+                op,
+                path: fill_path(op, ids)?,
+                query,
+                body: None,
+            })
+        });
+        crate::ListCall::new(self, req)
     }
 }

@@ -13,6 +13,7 @@ mod call;
 mod client;
 mod error;
 mod generated;
+pub mod naming;
 mod pagination;
 mod patch;
 mod redact;
@@ -23,9 +24,9 @@ pub mod webhooks;
 pub use call::{Call, CallFuture};
 pub use client::{
     Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RateLimit,
-    RequestInfo, Response,
+    RequestInfo, RequestOptions, Response,
 };
 pub use error::{ApiError, Error, Result};
-pub use generated::{models, operations};
+pub use generated::{models, operations, schemas};
 pub use pagination::{ListCall, Page};
 pub use patch::Patch;

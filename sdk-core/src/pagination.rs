@@ -189,6 +189,12 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
         }
     }
 
+    /// Replaces every per-request option at once (used for every page).
+    pub fn options(mut self, opts: RequestOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
     /// The timeout of each attempt of each page.
     pub fn timeout(mut self, d: Duration) -> Self {
         self.opts.timeout = Some(d);

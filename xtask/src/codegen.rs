@@ -46,6 +46,7 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("mod.rs"), rustfmt(&g.module())?);
     files.insert(dir.join("models.rs"), rustfmt(&g.models()?)?);
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
+    files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
     Ok(files)
 }
 
@@ -147,7 +148,7 @@ impl<'a> Gen<'a> {
         let mut s = String::from(HEADER);
         s.push_str(
             "//! Models and the operation table, generated from `openapi.yaml`.\n\n\
-             pub mod models;\npub mod operations;\n",
+             pub mod models;\npub mod operations;\npub mod schemas;\n",
         );
         s
     }
@@ -463,6 +464,102 @@ impl<'a> Gen<'a> {
                 op.id
             );
         }
+        Ok(s)
+    }
+
+    /// The shape of a property for name conversion: plain, a nested object, an array of
+    /// objects, or a free-form map (whose keys are data, never renamed).
+    fn kind_of(&self, r: &ReferenceOr<Box<Schema>>) -> String {
+        let object_ref = |reference: &str| {
+            let name = ref_name(reference);
+            match self.schema(name).map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(_))) => Some(name.to_string()),
+                _ => None,
+            }
+        };
+        match r {
+            ReferenceOr::Reference { reference } => match object_ref(reference) {
+                Some(n) => format!("FieldKind::Object({n:?})"),
+                None => "FieldKind::Plain".into(),
+            },
+            ReferenceOr::Item(s) => match &s.schema_kind {
+                SchemaKind::Type(Type::Array(arr)) => match &arr.items {
+                    Some(ReferenceOr::Reference { reference }) => match object_ref(reference) {
+                        Some(n) => format!("FieldKind::Array({n:?})"),
+                        None => "FieldKind::Plain".into(),
+                    },
+                    _ => "FieldKind::Plain".into(),
+                },
+                SchemaKind::Type(Type::Object(_)) => "FieldKind::Map".into(),
+                SchemaKind::Any(any) if any.all_of.len() == 1 => match &any.all_of[0] {
+                    ReferenceOr::Reference { reference } => match object_ref(reference) {
+                        Some(n) => format!("FieldKind::Object({n:?})"),
+                        None => "FieldKind::Plain".into(),
+                    },
+                    ReferenceOr::Item(_) => "FieldKind::Plain".into(),
+                },
+                _ => "FieldKind::Plain".into(),
+            },
+        }
+    }
+
+    fn schema_table(&self) -> Result<String> {
+        let mut s = String::from(HEADER);
+        s.push_str(
+            "//! The wire names of every object schema's properties, for bindings that convert\n\
+             //! between snake_case and the wire's camelCase.\n\n\
+             /// What a property holds, as far as renaming is concerned.\n\
+             #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+             pub enum FieldKind {\n\
+             /// A scalar, an enum or an array of them.\n Plain,\n\
+             /// An object of the named schema.\n Object(&'static str),\n\
+             /// An array of objects of the named schema.\n Array(&'static str),\n\
+             /// A free-form map: its keys are data and are never renamed.\n Map,\n\
+             }\n\n\
+             /// A property of an object schema.\n\
+             #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+             pub struct Field {\n\
+             /// The name on the wire (camelCase).\n pub wire: &'static str,\n\
+             /// The snake_case name.\n pub snake: &'static str,\n\
+             /// What it holds.\n pub kind: FieldKind,\n\
+             /// Whether it is `format: date-time`.\n pub date_time: bool,\n\
+             /// Whether it is a secret.\n pub secret: bool,\n\
+             }\n\n\
+             /// An object schema.\n\
+             #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+             pub struct ObjectSchema {\n\
+             /// Its name under `components/schemas`.\n pub name: &'static str,\n\
+             /// Its properties, in order.\n pub fields: &'static [Field],\n\
+             }\n\n\
+             /// Every object schema.\n\
+             pub const SCHEMAS: &[ObjectSchema] = &[\n",
+        );
+        for (name, schema) in &self.schemas {
+            let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else {
+                continue;
+            };
+            let _ = writeln!(s, "ObjectSchema {{ name: {name:?}, fields: &[");
+            for (prop, p) in &obj.properties {
+                let (date_time, secret) = match p {
+                    ReferenceOr::Item(ps) => (
+                        matches!(&ps.schema_kind, SchemaKind::Type(Type::String(st))
+                            if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::DateTime))),
+                        flag(ps, "x-secret")
+                            || matches!(&ps.schema_kind, SchemaKind::Type(Type::String(st))
+                                if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))),
+                    ),
+                    ReferenceOr::Reference { .. } => (false, false),
+                };
+                let _ = writeln!(
+                    s,
+                    "Field {{ wire: {prop:?}, snake: {:?}, kind: {}, date_time: {date_time}, secret: {secret} }},",
+                    snake(prop),
+                    self.kind_of(p)
+                );
+            }
+            s.push_str("] },\n");
+        }
+        s.push_str("];\n");
         Ok(s)
     }
 
