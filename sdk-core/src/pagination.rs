@@ -83,6 +83,17 @@ pub struct Page<T> {
     origin: Origin,
 }
 
+impl<T: Clone> Clone for Page<T> {
+    fn clone(&self) -> Self {
+        Self {
+            data: self.data.clone(),
+            has_more: self.has_more,
+            next_cursor: self.next_cursor.clone(),
+            origin: self.origin.clone(),
+        }
+    }
+}
+
 impl<T: std::fmt::Debug> std::fmt::Debug for Page<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Page")

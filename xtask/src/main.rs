@@ -153,6 +153,20 @@ fn test(root: &Path) -> Result<()> {
     step("schemathesis against the reference server", &mut || {
         schemathesis(root)
     })?;
+    step("examples", &mut || {
+        for bin in ["quickstart", "verify_webhooks"] {
+            sh(cargo().args([
+                "run",
+                "--quiet",
+                "-p",
+                "callwaitingai-examples",
+                "--bin",
+                bin,
+            ]))?;
+        }
+        Ok(())
+    })?;
+    step("python sdk", &mut || python_sdk(root))?;
     step("sdk-core on wasm32", &mut || {
         sh(cargo().args([
             "clippy",
@@ -273,6 +287,51 @@ fn schemathesis(root: &Path) -> Result<()> {
             root.join("tests/schemathesis/hooks.py"),
         )
         .env("SCHEMATHESIS_TELEMETRY", "false"))
+}
+
+/// Builds and installs `sdk-python` (as a user would, `pip install ./sdk-python`) into the
+/// tools venv, then runs its tests, stubtest, `mypy --strict` on the typed example, and the
+/// example against a server.
+fn python_sdk(root: &Path) -> Result<()> {
+    let bin = python_tools(root)?;
+    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+    sh(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--force-reinstall",
+            "--no-deps",
+        ])
+        .arg(root.join("sdk-python"))
+        .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))?;
+    let server_bin = target_dir(root).join("debug").join("callwaitingai-server");
+    sh(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "sdk-python/tests",
+        ])
+        .env("CALLWAITINGAI_SERVER_BIN", &server_bin))?;
+    sh(Command::new(bin.join("python")).args(["-m", "mypy.stubtest", "callwaitingai"]))?;
+    sh(Command::new(bin.join("python")).args([
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "examples/python/quickstart.py",
+    ]))?;
+    let key = "cw_test_python_example_000000000000";
+    let server = ServerProcess::start(root, &["--bootstrap-key", &format!("acme={key}")])?;
+    sh(Command::new(bin.join("python"))
+        .arg("examples/python/quickstart.py")
+        .env("CALLWAITINGAI_API_KEY", key)
+        .env("CALLWAITINGAI_BASE_URL", &server.url))
 }
 
 fn quickstart() -> Result<()> {

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
+
+mod python;
 use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -47,6 +49,7 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("models.rs"), rustfmt(&g.models()?)?);
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
+    files.insert(python::out_path(), g.python()?);
     Ok(files)
 }
 
@@ -609,6 +612,7 @@ impl<'a> Gen<'a> {
                     status,
                     scope,
                     auth: op.security.as_ref().is_none_or(|s| !s.is_empty()),
+                    summary: op.summary.clone(),
                 });
             }
         }
@@ -743,6 +747,7 @@ struct Op<'a> {
     status: u16,
     scope: Option<String>,
     auth: bool,
+    summary: Option<String>,
 }
 
 fn open_enum(name: &str, docs: &str, values: &[String]) -> String {

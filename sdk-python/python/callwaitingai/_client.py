@@ -1,0 +1,100 @@
+"""`Client` (blocking) and `AsyncClient` (asyncio)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Optional, Type
+
+from . import _native
+from ._generated import _AsyncResources, _SyncResources
+
+__all__ = ["Client", "AsyncClient"]
+
+
+class _Base:
+    _native: _native.NativeClient
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+    ) -> None:
+        """`api_key` defaults to `CALLWAITINGAI_API_KEY`, `base_url` (the server's origin) to
+        `CALLWAITINGAI_BASE_URL`. `max_retries` counts retries: 1 + max_retries attempts.
+        `timeout` is per attempt, in seconds."""
+        self._native = _native.NativeClient(api_key, base_url, max_retries, timeout)
+        self._closed = False
+
+    @property
+    def base_url(self) -> str:
+        return self._native.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class Client(_Base, _SyncResources):
+    """The blocking client. Calls release the GIL while they wait."""
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+    ) -> None:
+        super().__init__(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
+        self._attach_resources()
+
+    def close(self) -> None:
+        """Releases the connection pool (idle connections close with it)."""
+        self._closed = True
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_Base, _AsyncResources):
+    """The asyncio client. Every method is a coroutine, except `list()`, which returns an
+    object that is both awaitable (the first page) and async-iterable (every item)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+    ) -> None:
+        super().__init__(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
+        self._attach_resources()
+
+    async def aclose(self) -> None:
+        """Releases the connection pool."""
+        self._closed = True
+
+    async def close(self) -> None:
+        await self.aclose()
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,216 @@
+"""What the generated resources stand on: arguments, calls, and pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Dict,
+    Generator,
+    Generic,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+)
+
+if TYPE_CHECKING:
+    from ._native import NativePage
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "SyncPage",
+    "AsyncPage",
+    "AsyncPageRequest",
+    "SyncResource",
+    "AsyncResource",
+]
+
+T = TypeVar("T")
+Options = Tuple[Optional[float], Optional[int], Optional[List[Tuple[str, str]]], Optional[str]]
+
+
+class NotGiven:
+    """The default of optional arguments: the field is left out (`None` sends `null`)."""
+
+    _instance: Optional["NotGiven"] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def body(**fields: Any) -> Dict[str, Any]:
+    """A request body from keyword arguments, without those not given."""
+    return {k: _jsonable(v) for k, v in fields.items() if v is not NOT_GIVEN}
+
+
+def options(
+    timeout: Optional[float],
+    max_retries: Optional[int],
+    extra_headers: Optional[Mapping[str, str]],
+    idempotency_key: Optional[str],
+) -> Options:
+    headers = list(extra_headers.items()) if extra_headers else None
+    return (timeout, max_retries, headers, idempotency_key)
+
+
+def _query(query: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    if query is None:
+        return None
+    return {k: _jsonable(v) for k, v in query.items() if v is not None}
+
+
+class SyncPage(Generic[T]):
+    """A page of a list: `.data`, `.has_more`, `.next_cursor`, `.next_page()`. Iterating it
+    walks every item of this page and the pages after it, fetching them lazily."""
+
+    __slots__ = ("_native", "_model", "data")
+
+    def __init__(self, native: "NativePage", model: Type[T]) -> None:
+        self._native = native
+        self._model = model
+        self.data: List[T] = [model(**d) for d in native.data]
+
+    @property
+    def has_more(self) -> bool:
+        return self._native.has_more
+
+    @property
+    def next_cursor(self) -> Optional[str]:
+        return self._native.next_cursor
+
+    def has_next_page(self) -> bool:
+        return self._native.has_more and self._native.next_cursor is not None
+
+    def next_page(self) -> Optional["SyncPage[T]"]:
+        """The next page, or None after the last."""
+        nxt = self._native.next_page()
+        return None if nxt is None else SyncPage(nxt, self._model)
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._native.items():
+            yield self._model(**item)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"SyncPage(data=[{len(self.data)} items], has_more={self.has_more})"
+
+
+class AsyncPage(Generic[T]):
+    """A page of a list on the async client; `async for` walks every item from here on."""
+
+    __slots__ = ("_native", "_model", "data")
+
+    def __init__(self, native: "NativePage", model: Type[T]) -> None:
+        self._native = native
+        self._model = model
+        self.data: List[T] = [model(**d) for d in native.data]
+
+    @property
+    def has_more(self) -> bool:
+        return self._native.has_more
+
+    @property
+    def next_cursor(self) -> Optional[str]:
+        return self._native.next_cursor
+
+    def has_next_page(self) -> bool:
+        return self._native.has_more and self._native.next_cursor is not None
+
+    async def next_page(self) -> Optional["AsyncPage[T]"]:
+        nxt = await self._native.next_page_async()
+        return None if nxt is None else AsyncPage(nxt, self._model)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for item in self._native.items():
+            yield self._model(**item)
+
+    def __repr__(self) -> str:
+        return f"AsyncPage(data=[{len(self.data)} items], has_more={self.has_more})"
+
+
+class AsyncPageRequest(Generic[T]):
+    """What the async client's `list()` returns: `await` it for the first page, or
+    `async for` over it for every item across pages."""
+
+    __slots__ = ("_client", "_args", "_model")
+
+    def __init__(self, client: Any, args: Tuple[Any, ...], model: Type[T]) -> None:
+        self._client = client
+        self._args = args
+        self._model = model
+
+    async def _first(self) -> AsyncPage[T]:
+        native = await self._client._native.list_async(*self._args)
+        return AsyncPage(native, self._model)
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first()
+        async for item in page:
+            yield item
+
+
+class SyncResource:
+    """A resource of the blocking client."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
+        _status, _headers, data = self._client._native.request(op, list(ids), _query(query), body, opts)
+        return model(**data) if isinstance(data, dict) else data
+
+    def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> SyncPage[T]:
+        native = self._client._native.list(op, list(ids), _query(query), opts)
+        return SyncPage(native, model)
+
+
+class AsyncResource:
+    """A resource of the asyncio client."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    async def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
+        _status, _headers, data = await self._client._native.request_async(op, list(ids), _query(query), body, opts)
+        return model(**data) if isinstance(data, dict) else data
+
+    def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> AsyncPageRequest[T]:
+        return AsyncPageRequest(self._client, (op, list(ids), _query(query), opts), model)
