@@ -13,7 +13,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub data: Option<Value>,
+    pub data: Option<Box<Value>>,
     pub retry_after: Option<u64>,
 }
 
@@ -77,7 +77,7 @@ impl ApiError {
     }
 
     pub fn with_data(mut self, data: Value) -> Self {
-        self.data = Some(data);
+        self.data = Some(Box::new(data));
         self
     }
 
@@ -94,7 +94,7 @@ impl ApiError {
             "requestId": request_id,
         });
         if let Some(data) = &self.data {
-            error["data"] = data.clone();
+            error["data"] = (**data).clone();
         }
         serde_json::json!({ "error": error })
     }

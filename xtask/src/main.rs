@@ -29,6 +29,7 @@ fn run() -> Result<()> {
         Some("lint-spec") => lint_spec(&root),
         Some("test") => test(&root),
         Some("schemathesis") => schemathesis(&root),
+        Some("bench") => bench(&root),
         Some("quickstart") => quickstart(),
         _ => {
             eprintln!(
@@ -38,6 +39,7 @@ fn run() -> Result<()> {
                  lint-spec           lint openapi.yaml with @redocly/cli\n  \
                  test                run the whole test suite (what CI runs)\n  \
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
+                 bench               the benchmarks of BENCHMARKS.md\n  \
                  quickstart          run the quickstart"
             );
             std::process::exit(2);
@@ -167,6 +169,7 @@ fn test(root: &Path) -> Result<()> {
         Ok(())
     })?;
     step("python sdk", &mut || python_sdk(root))?;
+    step("node sdk", &mut || node_sdk(root))?;
     step("sdk-core on wasm32", &mut || {
         sh(cargo().args([
             "clippy",
@@ -332,6 +335,74 @@ fn python_sdk(root: &Path) -> Result<()> {
         .arg("examples/python/quickstart.py")
         .env("CALLWAITINGAI_API_KEY", key)
         .env("CALLWAITINGAI_BASE_URL", &server.url))
+}
+
+/// The benchmarks recorded in BENCHMARKS.md, each a ratio against a peer in the same run.
+fn bench(root: &Path) -> Result<()> {
+    let bin = python_tools(root)?;
+    sh(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(root.join("xtask").join("bench-requirements.txt")))?;
+    sh(Command::new(bin.join("python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--force-reinstall",
+            "--no-deps",
+        ])
+        .arg(root.join("sdk-python"))
+        .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))?;
+    sh(cargo().args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "callwaitingai-server",
+    ]))?;
+    let server = target_dir(root)
+        .join("release")
+        .join("callwaitingai-server");
+    sh(Command::new(bin.join("python"))
+        .arg("sdk-python/bench/bench.py")
+        .arg("--server-bin")
+        .arg(&server))
+}
+
+/// Builds `sdk-node` as a user would (`npm install && npm run build`), fails if the build
+/// changed the committed loader or typings, runs its tests (`node --test`) and `tsc --strict` on
+/// the typed example.
+fn node_sdk(root: &Path) -> Result<()> {
+    let dir = root.join("sdk-node");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))?;
+    sh(Command::new("npm").args(["run", "build"]).current_dir(&dir))?;
+    sh(Command::new("git")
+        .args([
+            "diff",
+            "--exit-code",
+            "--",
+            "sdk-node/native.cjs",
+            "sdk-node/native.d.ts",
+            "sdk-node/index.d.ts",
+        ])
+        .current_dir(root))
+    .context("the build changed committed files of sdk-node; commit them")?;
+    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+    sh(Command::new("node")
+        .args(["--test", "test/"])
+        .current_dir(&dir))?;
+    sh(Command::new(dir.join("node_modules/.bin/tsc")).args(["-p", "examples/node/tsconfig.json"]))
 }
 
 fn quickstart() -> Result<()> {

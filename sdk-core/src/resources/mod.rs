@@ -1,4 +1,4 @@
-//! One handle per resource of the API, reached from the [`Client`](crate::Client):
+//! One handle per resource of the API, reached from the [`crate::Client`]:
 //! `client.leads()`, `client.calls()`, `client.chat()`, `client.analytics()`,
 //! `client.webhooks()`, `client.api_keys()`, `client.auth()`.
 

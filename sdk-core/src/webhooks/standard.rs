@@ -151,8 +151,10 @@ impl Webhook {
         Ok(event)
     }
 
-    /// Checks the headers and the signature without parsing the body.
-    pub(crate) fn verify_signature<H: Headers + ?Sized>(
+    /// Checks the headers and the signature without parsing the body: for bindings that parse
+    /// the verified body with their host's own JSON parser (and report `invalid_payload`
+    /// when it fails). [`verify_with`](Self::verify_with) is this plus the JSON parse.
+    pub fn verify_signature<H: Headers + ?Sized>(
         &self,
         payload: &[u8],
         headers: &H,

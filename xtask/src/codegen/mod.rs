@@ -18,6 +18,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, anyhow, bail};
 
 mod python;
+mod typescript;
 use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -50,6 +51,7 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
     files.insert(python::out_path(), g.python()?);
+    files.insert(typescript::out_path(), g.typescript()?);
     Ok(files)
 }
 

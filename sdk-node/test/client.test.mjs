@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+
+import CallWaitingAI, {
+  APIConnectionError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  CallWaitingAIError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+  Webhook,
+} from '../index.mjs';
+import { KEY, OTHER_KEY, startServer } from '../test-support/helpers.mjs';
+
+test('the seed snippet as written', async (t) => {
+  const baseURL = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const leads = await client.leads.list({ status: 'new' });
+  assert.deepEqual(leads.data, []);
+  assert.equal(leads.hasMore, false);
+  const lead = await client.leads.create({ name: 'John Doe' });
+  assert.equal(lead.name, 'John Doe');
+  assert.equal(lead.status, 'new');
+  assert.match(lead.createdAt, /Z$/);
+  assert.ok(!String(client).includes(KEY));
+});
+
+test('every resource', async (t) => {
+  const baseURL = await startServer(t, ['--bootstrap-user', 'acme=owner@acme.example:hunter2!']);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const lead = await client.leads.create({ name: 'Ann', email: 'ann@example.com', tags: ['vip'] });
+  assert.deepEqual(await client.leads.retrieve(lead.id), lead);
+  const updated = await client.leads.update(lead.id, { status: 'contacted', email: null });
+  assert.equal(updated.email, null);
+  assert.deepEqual(updated.tags, ['vip']);
+
+  let call = await client.calls.create({ direction: 'inbound', fromNumber: '+15550100', toNumber: '+15550199', leadId: lead.id });
+  call = await client.calls.addTranscript(call.id, { segments: [{ speaker: 'caller', text: 'Hi', startMs: 0, endMs: 800 }] });
+  assert.equal(call.transcript.segments[0].endMs, 800);
+  const ended = await client.calls.update(call.id, { status: 'completed' });
+  assert.ok(ended.endedAt);
+  assert.equal((await client.calls.retrieve(call.id)).status, 'completed');
+  assert.equal((await client.calls.list({ leadId: lead.id })).data.length, 1);
+
+  const sent = await client.chat.sendMessage({ content: 'Do you open on Saturdays?' });
+  assert.match(sent.reply.content, /Saturday/);
+  assert.equal((await client.chat.sessions.retrieve(sent.session.id)).messageCount, 2);
+  const roles = [];
+  for await (const m of client.chat.sessions.messages(sent.session.id)) roles.push(m.role);
+  assert.deepEqual(roles, ['user', 'assistant']);
+  assert.equal((await client.chat.sessions.list()).data.length, 1);
+
+  assert.equal((await client.analytics.summary()).leads.total, 1);
+  assert.deepEqual((await client.analytics.calls()).byStatus, { completed: 1 });
+  assert.equal((await client.analytics.leads({ from: '2020-01-01', to: '2020-01-31' })).total, 0);
+
+  const endpoint = await client.webhooks.create({ url: 'http://127.0.0.1:9/hook', events: ['lead.created'] });
+  assert.match(endpoint.secret, /^whsec_/);
+  assert.equal((await client.webhooks.retrieve(endpoint.id)).secret, undefined);
+  await client.webhooks.update(endpoint.id, { enabled: false });
+  assert.notEqual((await client.webhooks.rotateSecret(endpoint.id)).secret, endpoint.secret);
+  const delivery = await client.webhooks.test(endpoint.id);
+  assert.equal((await client.webhooks.deliveries(endpoint.id)).data[0].id, delivery.id);
+  assert.equal((await client.webhooks.retryDelivery(endpoint.id, delivery.id)).webhookId, delivery.webhookId);
+  assert.equal((await client.webhooks.list()).data.length, 1);
+  assert.equal((await client.webhooks.delete(endpoint.id)).deleted, true);
+
+  const key = await client.apiKeys.create({ name: 'ci', scopes: ['read:leads'] });
+  assert.match(key.key, /^cw_live_/);
+  assert.ok((await client.apiKeys.list()).data.every((k) => k.key === undefined));
+  assert.notEqual((await client.apiKeys.rotate(key.id)).key, key.key);
+  assert.ok((await client.apiKeys.revoke(key.id)).revokedAt);
+
+  const tokens = await client.auth.login({ email: 'owner@acme.example', password: 'hunter2!' });
+  const asUser = new CallWaitingAI({ apiKey: tokens.accessToken, baseURL });
+  assert.equal((await asUser.leads.retrieve(lead.id)).id, lead.id);
+  assert.ok((await client.auth.refresh({ refreshToken: tokens.refreshToken })).accessToken);
+  assert.equal((await client.health.check()).status, 'ok');
+  assert.equal((await client.leads.delete(lead.id)).deleted, true);
+});
+
+test('for await walks every lead across pages, lazily', async (t) => {
+  const baseURL = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const ids = new Set();
+  for (let i = 0; i < 210; i++) ids.add((await client.leads.create({ name: `L${String(i).padStart(3, '0')}` })).id);
+  const seen = [];
+  for await (const lead of client.leads.list({ limit: 50 })) seen.push(lead.id);
+  assert.equal(seen.length, 210);
+  assert.deepEqual(new Set(seen), ids);
+  const first = await client.leads.list({ limit: 100, sort: 'name' });
+  const second = await first.nextPage();
+  assert.equal(second.data[0].name, 'L100');
+  const third = await second.nextPage();
+  assert.equal(third.hasMore, false);
+  assert.equal(await third.nextPage(), null);
+});
+
+test('every error class', async (t) => {
+  const baseURL = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const err = await client.leads.retrieve('lead_missing').catch((e) => e);
+  assert.ok(err instanceof NotFoundError && err instanceof APIError && err instanceof CallWaitingAIError && err instanceof Error);
+  assert.equal(err.status, 404);
+  assert.equal(err.code, 'NOT_FOUND');
+  assert.match(err.requestId, /^req_/);
+  assert.equal(err.headers['x-request-id'], err.requestId);
+  assert.ok(CallWaitingAI.NotFoundError === NotFoundError);
+
+  await assert.rejects(client.leads.create({ name: 'x', email: 'nope' }), (e) => e instanceof UnprocessableEntityError && e.data.field === 'email');
+  await assert.rejects(client.leads.list({ cursor: 'garbage' }), BadRequestError);
+  await assert.rejects(new CallWaitingAI({ apiKey: 'cw_test_wrong', baseURL }).leads.list(), AuthenticationError);
+  const reader = (await client.apiKeys.create({ name: 'ro', scopes: ['read:leads'] })).key;
+  await assert.rejects(new CallWaitingAI({ apiKey: reader, baseURL }).leads.create({ name: 'x' }), PermissionDeniedError);
+  await client.leads.create({ name: 'a' }, { idempotencyKey: 'same' });
+  await assert.rejects(client.leads.create({ name: 'b' }, { idempotencyKey: 'same' }), ConflictError);
+  const mine = await client.leads.create({ name: 'mine' });
+  await assert.rejects(new CallWaitingAI({ apiKey: OTHER_KEY, baseURL }).leads.retrieve(mine.id), NotFoundError);
+
+  const limited = await startServer(t, ['--rate-limit', '1/min']);
+  const c = new CallWaitingAI({ apiKey: KEY, baseURL: limited, maxRetries: 0 });
+  await c.leads.list();
+  await assert.rejects(c.leads.list(), (e) => e instanceof RateLimitError && e.status === 429 && e.retryAfter > 0);
+
+  const failing = http.createServer((req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json' });
+    res.end('{"error":{"code":"SERVICE_UNAVAILABLE","message":"down","requestId":"req_x"}}');
+  });
+  await new Promise((r) => failing.listen(0, '127.0.0.1', r));
+  t.after(() => failing.close());
+  await assert.rejects(
+    new CallWaitingAI({ apiKey: KEY, baseURL: `http://127.0.0.1:${failing.address().port}`, maxRetries: 0 }).leads.list(),
+    (e) => e instanceof InternalServerError && e.status === 503 && e.requestId === 'req_x',
+  );
+  await assert.rejects(new CallWaitingAI({ apiKey: KEY, baseURL: 'http://127.0.0.1:9', maxRetries: 0 }).leads.list(), APIConnectionError);
+});
+
+test('faults with retries leave exactly one lead per create', async (t) => {
+  const baseURL = await startServer(t, ['--fault-rate', '0.3', '--fault-seed', '5']);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL, maxRetries: 10 });
+  for (let i = 0; i < 25; i++) await client.leads.create({ name: `F${String(i).padStart(2, '0')}` });
+  const names = [];
+  for await (const lead of client.leads.list({ limit: 100 })) names.push(lead.name);
+  assert.deepEqual(names.sort(), Array.from({ length: 25 }, (_, i) => `F${String(i).padStart(2, '0')}`));
+});
+
+test('deliveries from the server verify on a local receiver', async (t) => {
+  const baseURL = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const received = [];
+  const receiver = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  t.after(() => receiver.close());
+  const endpoint = await client.webhooks.create({ url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['lead.created'] });
+  const lead = await client.leads.create({ name: 'Hooked' });
+  for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(received.length, 1);
+  const event = new Webhook(endpoint.secret).verify(received[0].body, received[0].headers);
+  assert.equal(event.type, 'lead.created');
+  assert.equal(event.data.id, lead.id);
+  const asHeaders = new Headers(Object.entries(received[0].headers).map(([k, v]) => [k, String(v)]));
+  assert.equal(new Webhook(endpoint.secret).verify(received[0].body.toString(), asHeaders).data.id, lead.id);
+});

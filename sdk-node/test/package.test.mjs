@@ -1,0 +1,37 @@
+// The packed package installs into a fresh project and loads as ESM and as CommonJS.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+test('npm pack, npm install, import and require', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cwai-pack-'));
+  try {
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: pkgDir, encoding: 'utf8' }).trim().split('\n').pop();
+    const project = path.join(tmp, 'project');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(tmp, tarball)], { cwd: project });
+    const esm = `import CallWaitingAI, { CallWaitingAI as Named, Webhook, NotFoundError } from '@callwaitingai/sdk';
+      if (CallWaitingAI !== Named || CallWaitingAI.NotFoundError !== NotFoundError) throw new Error('exports');
+      const w = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+      console.log(w.sign('msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}'));`;
+    fs.writeFileSync(path.join(project, 'esm.mjs'), esm);
+    assert.equal(execFileSync('node', ['esm.mjs'], { cwd: project, encoding: 'utf8' }).trim(), 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    const cjs = `const CallWaitingAI = require('@callwaitingai/sdk');
+      const { Webhook, verifyWebhook } = require('@callwaitingai/sdk');
+      if (typeof CallWaitingAI !== 'function' || typeof verifyWebhook !== 'function') throw new Error('exports');
+      const c = new CallWaitingAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9' });
+      console.log(typeof c.leads.list, typeof new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').verify);`;
+    fs.writeFileSync(path.join(project, 'cjs.cjs'), cjs);
+    assert.equal(execFileSync('node', ['cjs.cjs'], { cwd: project, encoding: 'utf8' }).trim(), 'function function');
+    assert.ok(fs.existsSync(path.join(project, 'node_modules/@callwaitingai/sdk/index.d.ts')));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

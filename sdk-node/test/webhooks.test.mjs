@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { Webhook, WebhookVerificationError, metaSubscriptionChallenge, verifyWebhook } from '../index.mjs';
+import { ROOT } from '../test-support/helpers.mjs';
+
+const vectorsPath = process.env.CALLWAITINGAI_VECTORS ?? path.join(ROOT, '..', 'shared', 'vectors', 'webhooks.json');
+const vectors = JSON.parse(fs.readFileSync(vectorsPath, 'utf8'));
+
+test('the shared vectors', () => {
+  assert.ok(vectors.length >= 40);
+  const failures = [];
+  for (const c of vectors) {
+    let outcome = 'ok';
+    try {
+      if (c.provider === 'meta-handshake') {
+        assert.equal(metaSubscriptionChallenge(c.query, c.verify_token), c.challenge);
+      } else {
+        verifyWebhook({ provider: c.provider, payload: Buffer.from(c.body), headers: c.headers, secret: c.secret, url: c.url, tolerance: c.tolerance ?? undefined, now: c.now ?? undefined });
+      }
+    } catch (e) {
+      if (!(e instanceof WebhookVerificationError)) throw e;
+      outcome = e.kind;
+    }
+    if (outcome !== c.expect) failures.push(`${c.name}: expected ${c.expect}, got ${outcome}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('Webhook verifies strings, Buffers and Uint8Arrays and reports kinds', () => {
+  const wh = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+  const body = '{"type":"lead.created","data":{"createdAt":"x"}}';
+  const ts = Math.floor(Date.now() / 1000);
+  const headers = { 'Webhook-Id': 'msg_1', 'Webhook-Timestamp': String(ts), 'Webhook-Signature': wh.sign('msg_1', ts, body) };
+  assert.deepEqual(wh.verify(body, headers), JSON.parse(body));
+  assert.deepEqual(wh.verify(Buffer.from(body), headers), JSON.parse(body));
+  assert.deepEqual(wh.verify(new TextEncoder().encode(body), headers), JSON.parse(body));
+  assert.throws(() => wh.verify(body + ' ', headers), (e) => e instanceof WebhookVerificationError && e.kind === 'invalid_signature');
+  assert.throws(() => wh.verify(body, headers, { now: ts + 301 }), (e) => e.kind === 'timestamp_too_old');
+  assert.deepEqual(wh.verify(body, headers, { now: ts + 301, tolerance: 400 }), JSON.parse(body));
+  assert.throws(() => new Webhook('whsec_'), (e) => e.kind === 'invalid_secret');
+  assert.throws(() => verifyWebhook({ provider: 'paypal', payload: '', headers: {}, secret: 's' }), TypeError);
+  assert.equal(metaSubscriptionChallenge({ 'hub.mode': 'subscribe', 'hub.verify_token': 't', 'hub.challenge': '7' }, 't'), '7');
+  assert.ok(!String(wh).includes('MfKQ'));
+});
