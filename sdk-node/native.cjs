@@ -839,6 +839,7 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeItems = nativeBinding.NativeItems
 module.exports.NativePage = nativeBinding.NativePage
 module.exports.NativeWebhook = nativeBinding.NativeWebhook
+module.exports.enableLogging = nativeBinding.enableLogging
 module.exports.nativeMetaSubscriptionChallenge = nativeBinding.nativeMetaSubscriptionChallenge
 module.exports.nativeVerifyWebhook = nativeBinding.nativeVerifyWebhook
 module.exports.operations = nativeBinding.operations

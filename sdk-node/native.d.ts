@@ -59,6 +59,12 @@ export interface CallOutcome {
   error?: NativeError
 }
 
+/**
+ * Turns on request logging to stderr at `level` (the JS layer calls it when
+ * `CALLWAITINGAI_LOG` is set). Credentials are never logged.
+ */
+export declare function enableLogging(level: string): void
+
 export interface ItemOutcome {
   done: boolean
   value?: any

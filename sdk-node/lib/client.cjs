@@ -5,6 +5,8 @@
 
 const native = require('../native.cjs');
 
+if (process.env.CALLWAITINGAI_LOG) native.enableLogging(process.env.CALLWAITINGAI_LOG);
+
 class CallWaitingAIError extends Error {
   constructor(message, fields = {}) {
     super(message);

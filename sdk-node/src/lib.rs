@@ -409,6 +409,19 @@ pub fn native_meta_subscription_challenge(query: String, verify_token: String) -
     core::meta_subscription_challenge(&query, &verify_token).map_err(webhook_error)
 }
 
+/// Turns on request logging to stderr at `level` (the JS layer calls it when
+/// `CALLWAITINGAI_LOG` is set). Credentials are never logged.
+#[napi]
+pub fn enable_logging(level: String) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
+        .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    Ok(())
+}
+
 /// Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`, for
 /// the JS resource layer.
 #[napi]

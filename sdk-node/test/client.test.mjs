@@ -174,3 +174,13 @@ test('deliveries from the server verify on a local receiver', async (t) => {
   const asHeaders = new Headers(Object.entries(received[0].headers).map(([k, v]) => [k, String(v)]));
   assert.equal(new Webhook(endpoint.secret).verify(received[0].body.toString(), asHeaders).data.id, lead.id);
 });
+
+test('CALLWAITINGAI_LOG=debug logs requests without the key', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const baseURL = await startServer(t);
+  const script = `const C = require(${JSON.stringify(new URL('../index.cjs', import.meta.url).pathname)});
+    new C({ apiKey: ${JSON.stringify(KEY)}, baseURL: ${JSON.stringify(baseURL)} }).leads.list().then(() => {});`;
+  const res = spawnSync('node', ['-e', script], { env: { ...process.env, CALLWAITINGAI_LOG: 'debug' }, encoding: 'utf8' });
+  assert.match(res.stderr, /leads\.list/);
+  assert.ok(!res.stderr.includes(KEY), 'the key is never logged');
+});

@@ -237,3 +237,15 @@ def test_models_have_equality_to_dict_and_tolerate_new_values(server):
         client.leads.create(name="x", colour="red")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         client.calls.add_transcript("call_1", segments=[{"speaker": "x", "txt": "typo", "start_ms": 0, "end_ms": 1}])
+
+
+def test_callwaitingai_log_logs_requests_without_the_key(server):
+    import os
+    import subprocess
+    import sys
+
+    code = f"import callwaitingai; callwaitingai.Client(api_key={KEY!r}, base_url={server.url!r}).leads.list()"
+    env = {**os.environ, "CALLWAITINGAI_LOG": "debug"}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "leads.list" in res.stderr
+    assert KEY not in res.stderr
