@@ -249,3 +249,10 @@ def test_callwaitingai_log_logs_requests_without_the_key(server):
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert "leads.list" in res.stderr
     assert KEY not in res.stderr
+
+
+def test_closed_clients_refuse_calls(server):
+    with Client(api_key=KEY, base_url=server.url) as client:
+        client.leads.list()
+    with pytest.raises(callwaitingai.CallWaitingAIError, match="closed"):
+        client.leads.list()

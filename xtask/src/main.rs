@@ -402,7 +402,14 @@ fn node_sdk(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .args(["--test", "test/"])
         .current_dir(&dir))?;
-    sh(Command::new(dir.join("node_modules/.bin/tsc")).args(["-p", "examples/node/tsconfig.json"]))
+    sh(Command::new(dir.join("node_modules/.bin/tsc")).args(["-p", "examples/node/tsconfig.json"]))?;
+    let examples = root.join("examples").join("node");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&examples))?;
+    sh(Command::new("node")
+        .args(["express_webhooks.mjs", "--self-test"])
+        .current_dir(&examples))
 }
 
 fn quickstart() -> Result<()> {

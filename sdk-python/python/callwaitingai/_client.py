@@ -11,6 +11,13 @@ from ._generated import _AsyncResources, _SyncResources
 __all__ = ["Client", "AsyncClient"]
 
 
+class _Closed:
+    """Stands in for the native client after `close()`: every call says so."""
+
+    def __getattr__(self, name: str) -> object:
+        raise _native.CallWaitingAIError("this client is closed; create a new one")
+
+
 class _Base:
     _native: _native.NativeClient
 
@@ -26,11 +33,12 @@ class _Base:
         `CALLWAITINGAI_BASE_URL`. `max_retries` counts retries: 1 + max_retries attempts.
         `timeout` is per attempt, in seconds."""
         self._native = _native.NativeClient(api_key, base_url, max_retries, timeout)
+        self._base_url = self._native.base_url
         self._closed = False
 
     @property
     def base_url(self) -> str:
-        return self._native.base_url
+        return self._base_url
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -51,7 +59,8 @@ class Client(_Base, _SyncResources):
         self._attach_resources()
 
     def close(self) -> None:
-        """Releases the connection pool (idle connections close with it)."""
+        """Releases the connection pool: idle connections close, and later calls raise."""
+        self._native = _Closed()  # type: ignore[assignment]
         self._closed = True
 
     def __enter__(self) -> "Client":
@@ -82,7 +91,8 @@ class AsyncClient(_Base, _AsyncResources):
         self._attach_resources()
 
     async def aclose(self) -> None:
-        """Releases the connection pool."""
+        """Releases the connection pool: idle connections close, and later calls raise."""
+        self._native = _Closed()  # type: ignore[assignment]
         self._closed = True
 
     async def close(self) -> None:
