@@ -171,6 +171,8 @@ test('deliveries from the server verify on a local receiver', async (t) => {
   const event = new Webhook(endpoint.secret).verify(received[0].body, received[0].headers);
   assert.equal(event.type, 'lead.created');
   assert.equal(event.data.id, lead.id);
+  const { Webhook: Theirs } = await import('standardwebhooks');
+  assert.equal(new Theirs(endpoint.secret).verify(received[0].body.toString(), received[0].headers).data.id, lead.id, 'the standardwebhooks package verifies our deliveries');
   const asHeaders = new Headers(Object.entries(received[0].headers).map(([k, v]) => [k, String(v)]));
   assert.equal(new Webhook(endpoint.secret).verify(received[0].body.toString(), asHeaders).data.id, lead.id);
 });

@@ -45,3 +45,16 @@ test('Webhook verifies strings, Buffers and Uint8Arrays and reports kinds', () =
   assert.equal(metaSubscriptionChallenge({ 'hub.mode': 'subscribe', 'hub.verify_token': 't', 'hub.challenge': '7' }, 't'), '7');
   assert.ok(!String(wh).includes('MfKQ'));
 });
+
+test('interop with the standardwebhooks npm package, both ways', async () => {
+  const { Webhook: Theirs } = await import('standardwebhooks');
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const theirs = new Theirs(secret);
+  const ours = new Webhook(secret);
+  const body = '{"type":"webhook.test","data":{}}';
+  const now = new Date();
+  const ts = Math.floor(now.getTime() / 1000);
+  const headers = { 'webhook-id': 'msg_interop', 'webhook-timestamp': String(ts), 'webhook-signature': theirs.sign('msg_interop', now, body) };
+  assert.deepEqual(ours.verify(body, headers), JSON.parse(body));
+  assert.deepEqual(theirs.verify(body, { ...headers, 'webhook-signature': ours.sign('msg_interop', ts, body) }), JSON.parse(body));
+});

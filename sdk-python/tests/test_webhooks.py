@@ -119,3 +119,44 @@ def test_deliveries_from_the_server_verify(server):
         assert event["data"]["createdAt"], "the payload keeps the wire's camelCase"
     finally:
         httpd.shutdown()
+
+
+def test_interop_with_the_standardwebhooks_library(server):
+    """Our server's deliveries verify with the third-party library, and its signatures with ours."""
+    import datetime as dt
+
+    import standardwebhooks
+
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    theirs = standardwebhooks.Webhook(secret)
+    body = '{"type":"webhook.test","data":{}}'
+    now = dt.datetime.now(tz=dt.timezone.utc)
+    sig = theirs.sign("msg_interop", now, body)
+    headers = {"webhook-id": "msg_interop", "webhook-timestamp": str(int(now.timestamp())), "webhook-signature": sig}
+    assert Webhook(secret).verify(body, headers) == json.loads(body)
+    ours = Webhook(secret).sign("msg_interop", int(now.timestamp()), body)
+    assert theirs.verify(body, {**headers, "webhook-signature": ours}) == json.loads(body)
+
+    got: "queue.Queue[tuple]" = queue.Queue()
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            got.put((dict(self.headers.items()), self.rfile.read(int(self.headers["content-length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        client = Client(api_key=KEY, base_url=server.url)
+        endpoint = client.webhooks.create(url=f"http://127.0.0.1:{httpd.server_port}/h", events=["lead.created"])
+        client.leads.create(name="Interop")
+        headers, body_bytes = got.get(timeout=10)
+        lower = {k.lower(): v for k, v in headers.items()}
+        event = standardwebhooks.Webhook(endpoint.secret).verify(body_bytes, lower)
+        assert event["type"] == "lead.created"
+    finally:
+        httpd.shutdown()
