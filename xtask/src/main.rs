@@ -30,6 +30,7 @@ fn run() -> Result<()> {
         Some("test") => test(&root),
         Some("schemathesis") => schemathesis(&root),
         Some("bench") => bench(&root),
+        Some("api-docs") => api_docs(&root),
         Some("quickstart") => quickstart(),
         _ => {
             eprintln!(
@@ -40,6 +41,7 @@ fn run() -> Result<()> {
                  test                run the whole test suite (what CI runs)\n  \
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
                  bench               the benchmarks of BENCHMARKS.md\n  \
+                 api-docs            build the API reference page into target/api-docs/\n  \
                  quickstart          run the quickstart"
             );
             std::process::exit(2);
@@ -97,6 +99,19 @@ fn lint_spec(root: &Path) -> Result<()> {
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))
 }
 
+/// The static API reference page, built from openapi.yaml with Redocly.
+fn api_docs(root: &Path) -> Result<()> {
+    let bin = npm_tools(root)?;
+    let out = target_dir(root).join("api-docs").join("index.html");
+    sh(Command::new(bin.join("redocly"))
+        .args(["build-docs", "openapi.yaml", "--output"])
+        .arg(&out)
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))?;
+    println!("API reference: {}", out.display());
+    Ok(())
+}
+
 /// Runs a command, echoing it, and fails if it fails.
 fn sh(cmd: &mut Command) -> Result<()> {
     let shown = format!(
@@ -141,6 +156,7 @@ fn test(root: &Path) -> Result<()> {
     })?;
     step("codegen drift", &mut || codegen_cmd(root, true))?;
     step("spec lint", &mut || lint_spec(root))?;
+    step("api reference page", &mut || api_docs(root))?;
     step("clippy", &mut || {
         sh(cargo().args([
             "clippy",
