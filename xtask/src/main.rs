@@ -308,12 +308,9 @@ fn schemathesis(root: &Path) -> Result<()> {
         .env("SCHEMATHESIS_TELEMETRY", "false"))
 }
 
-/// Builds and installs `sdk-python` (as a user would, `pip install ./sdk-python`) into the
-/// tools venv, then runs its tests, stubtest, `mypy --strict` on the typed example, and the
-/// example against a server.
-fn python_sdk(root: &Path) -> Result<()> {
-    let bin = python_tools(root)?;
-    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+/// `pip install ./sdk-python` into the tools venv (a release wheel built by maturin, sharing the
+/// workspace's target directory).
+fn install_python_sdk(root: &Path, bin: &Path) -> Result<()> {
     sh(Command::new(bin.join("python"))
         .args([
             "-m",
@@ -321,11 +318,19 @@ fn python_sdk(root: &Path) -> Result<()> {
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            "--force-reinstall",
-            "--no-deps",
         ])
+        .args(["--force-reinstall", "--no-deps"])
         .arg(root.join("sdk-python"))
-        .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))?;
+        .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))
+}
+
+/// Builds and installs `sdk-python` (as a user would, `pip install ./sdk-python`) into the
+/// tools venv, then runs its tests, stubtest, `mypy --strict` on the typed example, and the
+/// example against a server.
+fn python_sdk(root: &Path) -> Result<()> {
+    let bin = python_tools(root)?;
+    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+    install_python_sdk(root, &bin)?;
     let server_bin = target_dir(root).join("debug").join("callwaitingai-server");
     sh(Command::new(bin.join("python"))
         .args([
@@ -366,18 +371,7 @@ fn bench(root: &Path) -> Result<()> {
             "-r",
         ])
         .arg(root.join("xtask").join("bench-requirements.txt")))?;
-    sh(Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--force-reinstall",
-            "--no-deps",
-        ])
-        .arg(root.join("sdk-python"))
-        .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))?;
+    install_python_sdk(root, &bin)?;
     sh(cargo().args([
         "build",
         "--quiet",

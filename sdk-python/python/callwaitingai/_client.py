@@ -35,6 +35,10 @@ class _Base:
         self._native = _native.NativeClient(api_key, base_url, max_retries, timeout)
         self._base_url = self._native.base_url
         self._closed = False
+        self._attach_resources()
+
+    def _attach_resources(self) -> None:
+        """Creates the resource attributes; the generated mixins (earlier in the MRO) do it."""
 
     @property
     def base_url(self) -> str:
@@ -44,19 +48,8 @@ class _Base:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
-class Client(_Base, _SyncResources):
+class Client(_SyncResources, _Base):
     """The blocking client. Calls release the GIL while they wait."""
-
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        max_retries: int = 2,
-        timeout: float = 60.0,
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
-        self._attach_resources()
 
     def close(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""
@@ -75,20 +68,9 @@ class Client(_Base, _SyncResources):
         self.close()
 
 
-class AsyncClient(_Base, _AsyncResources):
+class AsyncClient(_AsyncResources, _Base):
     """The asyncio client. Every method is a coroutine, except `list()`, which returns an
     object that is both awaitable (the first page) and async-iterable (every item)."""
-
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        max_retries: int = 2,
-        timeout: float = 60.0,
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout)
-        self._attach_resources()
 
     async def aclose(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""
