@@ -51,7 +51,11 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
     files.insert(python::out_path(), g.python()?);
-    files.insert(typescript::out_path(), g.typescript()?);
+    // The same declarations for CommonJS (`require`) and ES module (`import`) consumers:
+    // TypeScript reads a `.d.ts` beside a CommonJS package as CommonJS.
+    let dts = g.typescript()?;
+    files.insert(typescript::out_path().with_extension("mts"), dts.clone());
+    files.insert(typescript::out_path(), dts);
     Ok(files)
 }
 
