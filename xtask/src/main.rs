@@ -296,8 +296,10 @@ fn schemathesis(root: &Path) -> Result<()> {
              response_headers_conformance,response_schema_conformance_unless_fields",
             "--max-examples",
             "30",
+            // One worker: with two threads, CPython 3.11 sometimes fails inside schemathesis
+            // ("AST constructor recursion depth mismatch"), which is not a finding about us.
             "--workers",
-            "2",
+            "1",
             "--seed",
             "1",
         ])
