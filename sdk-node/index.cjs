@@ -1,7 +1,12 @@
 'use strict';
 // CommonJS entry: `const CallWaitingAI = require('@callwaitingai/sdk')`, with every named export
 // on it too (`const { Webhook } = require('@callwaitingai/sdk')`).
-const sdk = require('./lib/client.cjs');
+const native = require('./native.cjs');
+const createSdk = require('./lib/client.cjs');
+
+if (process.env.CALLWAITINGAI_LOG) native.enableLogging(process.env.CALLWAITINGAI_LOG);
+
+const sdk = createSdk(native, (name) => process.env[name]);
 
 module.exports = sdk.CallWaitingAI;
 Object.assign(module.exports, sdk, { default: sdk.CallWaitingAI });

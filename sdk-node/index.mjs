@@ -1,7 +1,7 @@
 // ES module entry: `import CallWaitingAI, { Webhook } from '@callwaitingai/sdk'`.
 import { createRequire } from 'node:module';
 
-const sdk = createRequire(import.meta.url)('./lib/client.cjs');
+const sdk = createRequire(import.meta.url)('./index.cjs');
 
 export default sdk.CallWaitingAI;
 export const {

@@ -74,6 +74,18 @@ impl ApiError {
 }
 
 impl Error {
+    /// The failure class as a stable name, for bindings that hand errors over as data:
+    /// `invalid_input`, `connection`, `timeout`, `api` or `decode`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Connection { .. } => "connection",
+            Error::Timeout { .. } => "timeout",
+            Error::Api(_) => "api",
+            Error::Decode { .. } => "decode",
+        }
+    }
+
     /// The HTTP status, when the API answered.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -35,14 +35,6 @@ pub struct NativeError {
 }
 
 fn native_error(e: callwaitingai::Error) -> NativeError {
-    let kind = match &e {
-        callwaitingai::Error::Api(_) => "api",
-        callwaitingai::Error::Connection { .. } => "connection",
-        callwaitingai::Error::Timeout { .. } => "timeout",
-        callwaitingai::Error::InvalidInput(_) => "invalid_input",
-        callwaitingai::Error::Decode { .. } => "decode",
-        _ => "unknown",
-    };
     let headers = e
         .headers()
         .map(|h| {
@@ -52,7 +44,7 @@ fn native_error(e: callwaitingai::Error) -> NativeError {
         })
         .unwrap_or_default();
     NativeError {
-        kind: kind.to_string(),
+        kind: e.kind().to_string(),
         status: e.status().map(u32::from),
         code: e.code().map(str::to_string),
         message: e.message(),

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Webhook, WebhookVerificationError, metaSubscriptionChallenge, verifyWebhook } from '../index.mjs';
+import { sdk } from '../test-support/sdk.mjs';
 import { ROOT } from '../test-support/helpers.mjs';
+
+const { Webhook, WebhookVerificationError, metaSubscriptionChallenge, verifyWebhook } = sdk;
 
 const vectorsPath = process.env.CALLWAITINGAI_VECTORS ?? path.join(ROOT, '..', 'shared', 'vectors', 'webhooks.json');
 const vectors = JSON.parse(fs.readFileSync(vectorsPath, 'utf8'));

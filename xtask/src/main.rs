@@ -152,7 +152,8 @@ fn test(root: &Path) -> Result<()> {
         sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
     })?;
     step("format", &mut || {
-        sh(cargo().args(["fmt", "--all", "--", "--check"]))
+        sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
+        sh(cargo().args(["fmt", "--manifest-path", WASM_MANIFEST, "--", "--check"]))
     })?;
     step("codegen drift", &mut || codegen_cmd(root, true))?;
     step("spec lint", &mut || lint_spec(root))?;
@@ -186,17 +187,8 @@ fn test(root: &Path) -> Result<()> {
     })?;
     step("python sdk", &mut || python_sdk(root))?;
     step("node sdk", &mut || node_sdk(root))?;
-    step("sdk-core on wasm32", &mut || {
-        sh(cargo().args([
-            "clippy",
-            "-p",
-            "callwaitingai",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]))
+    step("web sdk (wasm: Node, Chromium, Deno)", &mut || {
+        web_sdk(root)
     })?;
     step("docs", &mut || {
         sh(cargo()
@@ -422,6 +414,45 @@ fn node_sdk(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .args(["express_webhooks.mjs", "--self-test"])
         .current_dir(&examples))
+}
+
+/// sdk-wasm is its own Cargo workspace (see its Cargo.toml).
+const WASM_MANIFEST: &str = "sdk-wasm/Cargo.toml";
+
+/// Debian's Chromium, for the browser tests; installed when missing.
+fn ensure_chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    sh(Command::new("apt-get").args(["update", "-qq"]))?;
+    sh(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// @callwaitingai/web: lint the crate for wasm32 (with the core), build the package, and run
+/// its tests (the Node package's own tests against it, Chromium, Deno, npm pack).
+fn web_sdk(root: &Path) -> Result<()> {
+    for manifest in ["sdk-core/Cargo.toml", WASM_MANIFEST] {
+        sh(cargo()
+            .args(["clippy", "--manifest-path", manifest, "--target-dir"])
+            .arg(target_dir(root))
+            .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    }
+    ensure_chromium()?;
+    let dir = root.join("sdk-wasm");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))?;
+    sh(Command::new("npm").args(["run", "build"]).current_dir(&dir))?;
+    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+    sh(Command::new("npm").args(["test"]).current_dir(&dir))
 }
 
 fn quickstart() -> Result<()> {

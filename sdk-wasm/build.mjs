@@ -1,0 +1,106 @@
+// Builds @callwaitingai/web into ./pkg:
+//   1. the crate for wasm32-unknown-unknown (profile wasm-release: opt-level "z", fat LTO),
+//   2. wasm-bindgen (the CLI at the exact version of the wasm-bindgen crate in Cargo.lock,
+//      installed from crates.io when missing),
+//   3. wasm-opt -Oz from the npm `binaryen` package (Debian's corrupts the module),
+//   4. the ES module entry, the shared JS layer and the TypeScript types,
+// and prints the module's raw and gzipped sizes, failing above the 250 KiB gzipped budget.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const pkg = join(here, 'pkg');
+const BUDGET_GZIP = 250 * 1024;
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+
+function run(cmd, args, opts = {}) {
+  console.error(`$ ${cmd} ${args.join(' ')}`);
+  return execFileSync(cmd, args, { stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'], cwd: root, ...opts });
+}
+
+function lockedVersion(name) {
+  const lock = readFileSync(join(here, 'Cargo.lock'), 'utf8');
+  const m = lock.match(new RegExp(`\\[\\[package\\]\\]\\nname = "${name}"\\nversion = "([^"]+)"`));
+  if (!m) throw new Error(`${name} is not in Cargo.lock`);
+  return m[1];
+}
+
+function ensureWasmBindgen() {
+  const want = lockedVersion('wasm-bindgen');
+  let have = '';
+  try {
+    have = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not installed
+  }
+  if (have !== `wasm-bindgen ${want}`) {
+    // Without --locked: the CLI's own lockfile pins crates that no longer build (see DEVELOPERS).
+    run('cargo', ['install', 'wasm-bindgen-cli', '--version', want]);
+  }
+}
+
+ensureWasmBindgen();
+run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+run('cargo', ['build', '--manifest-path', join(here, 'Cargo.toml'), '--target-dir', targetDir, '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
+
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg);
+const built = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'callwaitingai_wasm.wasm');
+run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'callwaitingai_wasm', built]);
+
+const wasmFile = join(pkg, 'callwaitingai_wasm_bg.wasm');
+const before = statSync(wasmFile).size;
+// The features rustc enables by default for wasm32-unknown-unknown.
+run(join(here, 'node_modules', '.bin', 'wasm-opt'), [
+  '-Oz',
+  '--enable-bulk-memory',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext',
+  '--enable-reference-types',
+  '--enable-multivalue',
+  wasmFile,
+  '-o',
+  wasmFile,
+]);
+
+// The shared JS layer, a CommonJS function in sdk-node, wrapped as an ES module unchanged.
+const layer = readFileSync(join(root, 'sdk-node', 'lib', 'client.cjs'), 'utf8');
+writeFileSync(
+  join(pkg, 'client.js'),
+  `// Built from sdk-node/lib/client.cjs by sdk-wasm/build.mjs; edit that file, not this one.\n` +
+    `const module = { exports: {} };\n${layer}\nexport default module.exports;\n`,
+);
+copyFileSync(join(here, 'js', 'index.js'), join(pkg, 'index.js'));
+copyFileSync(join(root, 'sdk-node', 'index.d.ts'), join(pkg, 'index.d.ts'));
+
+const version = JSON.parse(readFileSync(join(root, 'sdk-node', 'package.json'), 'utf8')).version;
+const manifest = {
+  name: '@callwaitingai/web',
+  version,
+  description: 'Official CallWaitingAI SDK for browsers, Deno, edge functions and Node >= 18: typed client and webhook verification, on a Rust core compiled to WebAssembly.',
+  license: 'MIT OR Apache-2.0',
+  type: 'module',
+  main: './index.js',
+  types: './index.d.ts',
+  exports: { '.': { types: './index.d.ts', default: './index.js' } },
+  files: ['index.js', 'index.d.ts', 'client.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm'],
+  sideEffects: true,
+  engines: { node: '>=18' },
+};
+writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+const bytes = readFileSync(wasmFile);
+const gz = gzipSync(bytes, { level: 9 }).length;
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(
+  `callwaitingai_wasm_bg.wasm: ${kib(bytes.length)} raw (${kib(before)} before wasm-opt), ${kib(gz)} gzipped (budget ${kib(BUDGET_GZIP)})`,
+);
+if (gz > BUDGET_GZIP) {
+  console.error(`the module is over its size budget by ${kib(gz - BUDGET_GZIP)}`);
+  process.exit(1);
+}

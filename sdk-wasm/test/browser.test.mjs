@@ -1,0 +1,102 @@
+// Headless Chromium (Debian's, driven by playwright-core): the browser quickstart page loads
+// the package with a plain module script, talks to the reference server on another origin
+// (CORS), and the page verifies the shared webhook vectors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { KEY, PKG, ROOT, VECTORS, serveStatic, startServer } from './support.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Chromium on a closed network: no background connections, no sandbox as root.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function launch(t) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true });
+  t.after(async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
+  const page = await context.newPage();
+  const logs = [];
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  return { page, logs };
+}
+
+test('the browser quickstart: a module script, CORS, create and list', { timeout: 120_000 }, async (t) => {
+  const site = await serveStatic(t, { '/pkg/': PKG, '/': path.join(ROOT, 'examples', 'browser') });
+  const api = await startServer(t, ['--cors-origin', site, '--bootstrap-user', 'acme=owner@acme.example:hunter2!']);
+  // The page gets an access token, as a backend would hand one out after login.
+  const { CallWaitingAI } = await import(new URL('../pkg/index.js', import.meta.url).href);
+  const server = new CallWaitingAI({ apiKey: KEY, baseURL: api });
+  const { accessToken } = await server.auth.login({ email: 'owner@acme.example', password: 'hunter2!' });
+  await server.leads.create({ name: 'Grace, from the phone' });
+
+  const { page, logs } = await launch(t);
+  await page.goto(`${site}/?${new URLSearchParams({ baseURL: api, token: accessToken })}`);
+  await page.waitForFunction(() => window.quickstart, null, { timeout: 60_000 });
+  const result = await page.evaluate(() => window.quickstart);
+  assert.equal(result.ok, true, `${JSON.stringify(result)}\n${logs.join('\n')}`);
+  const items = await page.locator('#leads li').allTextContents();
+  assert.deepEqual(items.sort(), ['Ada from the website (new)', 'Grace, from the phone (new)']);
+  assert.equal((await server.leads.retrieve(result.created)).source, 'web');
+
+  // Errors cross into the page as the package's classes, with the server's request id (an
+  // exposed CORS header).
+  const failure = await page.evaluate(async ({ api, token }) => {
+    const { CallWaitingAI, NotFoundError } = await import('/pkg/index.js');
+    const e = await new CallWaitingAI({ apiKey: token, baseURL: api }).leads.retrieve('lead_missing').catch((e) => e);
+    return { notFound: e instanceof NotFoundError, status: e.status, code: e.code, requestId: e.requestId };
+  }, { api, token: accessToken });
+  assert.equal(failure.notFound, true);
+  assert.equal(failure.status, 404);
+  assert.equal(failure.code, 'NOT_FOUND');
+  assert.match(failure.requestId, /^req_/);
+
+  // Another origin is refused by CORS: the browser reports a connection error, not a 4xx.
+  const other = await serveStatic(t, { '/pkg/': PKG, '/': path.join(ROOT, 'examples', 'browser') });
+  const blocked = await (await launch(t)).page.goto(`${other}/?${new URLSearchParams({ baseURL: api, token: accessToken })}`).then(async (r) => {
+    const p = r.frame().page();
+    await p.waitForFunction(() => window.quickstart, null, { timeout: 60_000 });
+    return p.evaluate(() => window.quickstart);
+  });
+  assert.equal(blocked.ok, false);
+  assert.match(blocked.error, /connection/i);
+});
+
+test('webhook verification in the page: the shared vectors, synchronously', { timeout: 120_000 }, async (t) => {
+  const site = await serveStatic(t, { '/pkg/': PKG, '/': path.join(ROOT, 'examples', 'browser') });
+  const { page } = await launch(t);
+  await page.goto(`${site}/pkg/index.js`); // any page of the origin
+  const out = await page.evaluate(async (vectors) => {
+    const { verifyWebhook, metaSubscriptionChallenge, Webhook, WebhookVerificationError } = await import('/pkg/index.js');
+    const failures = [];
+    for (const c of vectors) {
+      let outcome = 'ok';
+      try {
+        if (c.provider === 'meta-handshake') {
+          if (metaSubscriptionChallenge(c.query, c.verify_token) !== c.challenge) outcome = 'wrong challenge';
+        } else {
+          verifyWebhook({ provider: c.provider, payload: new TextEncoder().encode(c.body), headers: new Headers(c.headers), secret: c.secret, url: c.url, tolerance: c.tolerance ?? undefined, now: c.now ?? undefined });
+        }
+      } catch (e) {
+        outcome = e instanceof WebhookVerificationError ? e.kind : `threw ${e}`;
+      }
+      if (outcome !== c.expect) failures.push(`${c.name}: expected ${c.expect}, got ${outcome}`);
+    }
+    const wh = new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    const ts = Math.floor(Date.now() / 1000);
+    const body = '{"type":"lead.created","data":{"id":"lead_1"}}';
+    const event = wh.verify(body, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': wh.sign('msg_1', ts, body) });
+    return { failures, count: vectors.length, id: event.data.id };
+  }, VECTORS);
+  assert.ok(out.count >= 40);
+  assert.deepEqual(out.failures, []);
+  assert.equal(out.id, 'lead_1');
+});
