@@ -24,6 +24,7 @@ mod fault;
 mod idempotency;
 mod middleware;
 mod ratelimit;
+mod record;
 mod routes;
 mod store;
 mod util;
@@ -60,6 +61,11 @@ pub struct Config {
     pub fault_seed: u64,
     /// Seed a demo organisation with sample data (its key: [`RunningServer::demo_key`]).
     pub demo: bool,
+    /// A delay before every API request (for testing client timeouts).
+    pub latency: Duration,
+    /// Append every API exchange to this file as JSON lines (method, route template, status,
+    /// response body).
+    pub record: Option<PathBuf>,
 }
 
 /// The default webhook retry schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h.
@@ -83,6 +89,8 @@ impl Default for Config {
             fault_rate: 0.0,
             fault_seed: 0,
             demo: false,
+            latency: Duration::ZERO,
+            record: None,
         }
     }
 }
@@ -197,7 +205,14 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError(e.to_string()))?;
-    let app = router(state, config.cors_origin.as_deref())?;
+    let recorder = match &config.record {
+        Some(path) => Some(
+            record::Recorder::create(path)
+                .map_err(|e| StartError(format!("--record {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let app = router(state, &config, recorder)?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -222,7 +237,11 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     })
 }
 
-fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartError> {
+fn router(
+    state: AppState,
+    config: &Config,
+    recorder: Option<record::Recorder>,
+) -> Result<Router, StartError> {
     use routes::{analytics, api_keys, auth, calls, chat, health, leads, webhooks};
     let public = Router::new()
         .route("/auth/login", post(auth::login))
@@ -279,6 +298,19 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
         ))
         .merge(public)
         .route("/health", get(health::check));
+    let api = if config.latency.is_zero() {
+        api
+    } else {
+        api.route_layer(axum::middleware::from_fn_with_state(
+            config.latency,
+            record::delay,
+        ))
+    };
+    let api = if recorder.is_some() {
+        api.route_layer(axum::middleware::from_fn(record::mark_route))
+    } else {
+        api
+    };
     let exposed = [
         "x-request-id",
         "x-ratelimit-limit",
@@ -288,7 +320,7 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
         "idempotent-replayed",
     ]
     .map(HeaderName::from_static);
-    let origin = match cors_origin {
+    let origin = match config.cors_origin.as_deref() {
         None => AllowOrigin::any(),
         Some(o) => AllowOrigin::exact(
             HeaderValue::from_str(o).map_err(|_| StartError(format!("bad --cors-origin {o:?}")))?,
@@ -299,11 +331,14 @@ fn router(state: AppState, cors_origin: Option<&str>) -> Result<Router, StartErr
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers(Any)
         .expose_headers(exposed);
-    Ok(Router::new()
+    let app = Router::new()
         .nest("/api/v1", api)
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
-        .layer(axum::middleware::from_fn(middleware::request_id))
-        .layer(cors)
-        .with_state(state))
+        .layer(axum::middleware::from_fn(middleware::request_id));
+    let app = match recorder {
+        Some(r) => app.layer(axum::middleware::from_fn_with_state(r, record::record)),
+        None => app,
+    };
+    Ok(app.layer(cors).with_state(state))
 }

@@ -1,7 +1,7 @@
 //! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory] [--bootstrap-key ORG=KEY]…
 //! [--bootstrap-user ORG=EMAIL:PASSWORD]…
 //! [--rate-limit N/min] [--cors-origin ORIGIN] [--webhook-retry-delays 5s,5m,30m]
-//! [--fault-rate P] [--fault-seed N] [--demo]`
+//! [--fault-rate P] [--fault-seed N] [--latency 200ms] [--record FILE] [--demo]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +48,19 @@ struct Args {
     /// Seed a demo organisation with sample leads, calls and chats, and print its API key.
     #[arg(long)]
     demo: bool,
+    /// A delay before every API request, e.g. 200ms (units ms, s, m, h), to test client timeouts.
+    #[arg(long, value_parser = parse_delay)]
+    latency: Option<Duration>,
+    /// Append every API exchange to FILE as JSON lines (method, route, status, response body).
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+}
+
+fn parse_delay(s: &str) -> Result<Duration, String> {
+    match parse_delays(s)?.as_slice() {
+        [d] => Ok(*d),
+        _ => Err(format!("expected one duration, got {s:?}")),
+    }
 }
 
 fn parse_rate_share(s: &str) -> Result<f64, String> {
@@ -127,6 +140,8 @@ async fn main() {
         fault_rate: args.fault_rate,
         fault_seed: args.fault_seed,
         demo: args.demo,
+        latency: args.latency.unwrap_or_default(),
+        record: args.record,
     };
     let server = match start(config).await {
         Ok(s) => s,

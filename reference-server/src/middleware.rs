@@ -18,8 +18,10 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     if let Some(err) = res.extensions_mut().remove::<ApiError>() {
         let headers = std::mem::take(res.headers_mut());
+        let extensions = std::mem::take(res.extensions_mut());
         let status = res.status();
         res = (status, axum::Json(err.body(&id))).into_response();
+        *res.extensions_mut() = extensions;
         for (name, value) in &headers {
             if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
                 res.headers_mut().insert(name.clone(), value.clone());

@@ -11,5 +11,6 @@ mod idempotency;
 mod leads;
 mod login;
 mod receiver;
+mod record;
 mod support;
 mod webhooks;
