@@ -32,6 +32,7 @@ fn run() -> Result<()> {
         Some("bench") => bench(&root),
         Some("api-docs") => api_docs(&root),
         Some("quickstart") => quickstart(),
+        Some("conformance") => conformance(&root),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -42,6 +43,7 @@ fn run() -> Result<()> {
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
                  bench               the benchmarks of BENCHMARKS.md\n  \
                  api-docs            build the API reference page into target/api-docs/\n  \
+                 conformance         the conformance cases in Rust, Python, Node and wasm (SDKs built)\n  \
                  quickstart          run the quickstart"
             );
             std::process::exit(2);
@@ -414,6 +416,28 @@ fn node_sdk(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .args(["express_webhooks.mjs", "--self-test"])
         .current_dir(&examples))
+}
+
+/// tests/conformance: the four runners over every case (the SDKs must be built already:
+/// the Python one in the xtask virtualenv, sdk-node, sdk-wasm/pkg).
+fn conformance(root: &Path) -> Result<()> {
+    sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
+    let python = target_dir(root)
+        .join("xtask-venv")
+        .join("bin")
+        .join("python");
+    sh(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "callwaitingai-tests",
+            "--bin",
+            "conformance",
+            "--",
+            "--python",
+        ])
+        .arg(python))
 }
 
 /// sdk-wasm is its own Cargo workspace (see its Cargo.toml).

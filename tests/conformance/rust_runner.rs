@@ -1,0 +1,273 @@
+//! The Rust runner: each step through the typed API of the `callwaitingai` crate, as a user
+//! writes it (`client.leads().create(params).await`), the result serialised back to JSON.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use callwaitingai::webhooks::{self, VerifyOptions, Webhook};
+use callwaitingai::{Call, Client, Error, ListCall, Page, RequestOptions};
+use futures::TryStreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::check::resolve;
+
+/// Runs a case; one outcome per step, or why the runner could not go on.
+pub async fn run_case(
+    case: &Value,
+    base_url: &str,
+    base_vars: &Value,
+) -> Result<Vec<Value>, String> {
+    let mut vars = base_vars.clone();
+    let mut outcomes = Vec::new();
+    let steps = case["steps"].as_array().ok_or("no steps")?;
+    for (i, step) in steps.iter().enumerate() {
+        let label = crate::check::step_label(i, step);
+        let mut args = serde_json::Map::new();
+        for (k, v) in step.as_object().ok_or("a step is not an object")? {
+            if !matches!(k.as_str(), "expect" | "save") {
+                args.insert(
+                    k.clone(),
+                    resolve(v, &vars).map_err(|e| format!("{label}: {e}"))?,
+                );
+            }
+        }
+        let args = Value::Object(args);
+        let outcome = if let Some(op) = args.get("call").and_then(Value::as_str) {
+            let client = client(&case["client"], &args["client"], base_url)?;
+            call(&client, op, &args)
+                .await
+                .map_err(|e| format!("{label}: {e}"))?
+        } else if let Some(kind) = args.get("webhook").and_then(Value::as_str) {
+            webhook(kind, &args).map_err(|e| format!("{label}: {e}"))?
+        } else if let Some(n) = args.get("receive").and_then(Value::as_u64) {
+            receive(&vars, n)
+                .await
+                .map_err(|e| format!("{label}: {e}"))?
+        } else {
+            return Err(format!("{label}: not a step I know"));
+        };
+        if let Some(name) = step.get("save").and_then(Value::as_str) {
+            vars[name] = outcome.get("ok").cloned().unwrap_or(Value::Null);
+        }
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+fn client(case_client: &Value, step_client: &Value, base_url: &str) -> Result<Client, String> {
+    let get = |k: &str| step_client.get(k).or_else(|| case_client.get(k));
+    let mut b = Client::builder()
+        .api_key(get("key").and_then(Value::as_str).unwrap_or(crate::KEY))
+        .base_url(get("baseURL").and_then(Value::as_str).unwrap_or(base_url));
+    if let Some(n) = get("maxRetries").and_then(Value::as_u64) {
+        b = b.max_retries(u32::try_from(n).map_err(|e| e.to_string())?);
+    }
+    if let Some(ms) = get("timeout").and_then(Value::as_u64) {
+        b = b.timeout(Duration::from_millis(ms));
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn options(args: &Value) -> RequestOptions {
+    let o = &args["options"];
+    let mut opts = RequestOptions::new();
+    if let Some(k) = o.get("idempotencyKey").and_then(Value::as_str) {
+        opts = opts.idempotency_key(k);
+    }
+    if let Some(ms) = o.get("timeout").and_then(Value::as_u64) {
+        opts = opts.timeout(Duration::from_millis(ms));
+    }
+    if let Some(n) = o.get("maxRetries").and_then(Value::as_u64) {
+        opts = opts.max_retries(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    opts
+}
+
+/// The error as every runner reports it: the class a user catches, and what it carries.
+fn error(e: &Error) -> Value {
+    let class = match e {
+        Error::Timeout { .. } => "APITimeoutError",
+        Error::Connection { .. } => "APIConnectionError",
+        Error::InvalidInput(_) => "InvalidRequestError",
+        _ => match e.status() {
+            Some(400) => "BadRequestError",
+            Some(401) => "AuthenticationError",
+            Some(403) => "PermissionDeniedError",
+            Some(404) => "NotFoundError",
+            Some(409) => "ConflictError",
+            Some(422) => "UnprocessableEntityError",
+            Some(429) => "RateLimitError",
+            Some(s) if s >= 500 => "InternalServerError",
+            _ => "APIError",
+        },
+    };
+    json!({"class": class, "status": e.status(), "code": e.code(), "requestId": e.request_id()})
+}
+
+fn outcome<T: Serialize>(r: callwaitingai::Result<T>) -> Value {
+    match r {
+        Ok(v) => json!({"ok": serde_json::to_value(v).unwrap_or(Value::Null)}),
+        Err(e) => json!({"error": error(&e)}),
+    }
+}
+
+fn page_json<T: Serialize>(p: &Page<T>) -> Value {
+    json!({"data": serde_json::to_value(&p.data).unwrap_or(Value::Null), "hasMore": p.has_more, "nextCursor": p.next_cursor})
+}
+
+async fn one<T: Serialize + DeserializeOwned + Send + 'static>(c: Call<T>, args: &Value) -> Value {
+    outcome(c.options(options(args)).await)
+}
+
+async fn list<T: Serialize + DeserializeOwned + Send + 'static>(
+    c: ListCall<T>,
+    args: &Value,
+) -> Value {
+    let c = c.options(options(args));
+    match args["mode"].as_str().unwrap_or("page") {
+        "items" => outcome(c.into_stream().try_collect::<Vec<T>>().await),
+        "next" => match c.await {
+            Ok(first) => match first.next_page().await {
+                Ok(next) => json!({"ok": next.as_ref().map(page_json)}),
+                Err(e) => json!({"error": error(&e)}),
+            },
+            Err(e) => json!({"error": error(&e)}),
+        },
+        _ => match c.await {
+            Ok(page) => json!({"ok": page_json(&page)}),
+            Err(e) => json!({"error": error(&e)}),
+        },
+    }
+}
+
+/// The step's params as the operation's typed params (absent: the defaults).
+fn p<T: DeserializeOwned + Default>(args: &Value) -> Result<T, String> {
+    match &args["params"] {
+        Value::Null => Ok(T::default()),
+        v => serde_json::from_value(v.clone()).map_err(|e| format!("params: {e}")),
+    }
+}
+
+/// The body of an operation whose params are required (no `Default`).
+fn body<T: DeserializeOwned>(args: &Value) -> Result<T, String> {
+    serde_json::from_value(args["params"].clone()).map_err(|e| format!("params: {e}"))
+}
+
+async fn call(c: &Client, op: &str, args: &Value) -> Result<Value, String> {
+    let ids: Vec<String> = args["ids"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let id = |i: usize| {
+        ids.get(i)
+            .map(String::as_str)
+            .ok_or(format!("{op} needs id {i}"))
+    };
+    Ok(match op {
+        "health.check" => one(c.health(), args).await,
+        "auth.login" => one(c.auth().login(body(args)?), args).await,
+        "auth.refresh" => one(c.auth().refresh(body(args)?), args).await,
+        "leads.list" => list(c.leads().list(p(args)?), args).await,
+        "leads.create" => one(c.leads().create(body(args)?), args).await,
+        "leads.retrieve" => one(c.leads().retrieve(id(0)?), args).await,
+        "leads.update" => one(c.leads().update(id(0)?, p(args)?), args).await,
+        "leads.delete" => one(c.leads().delete(id(0)?), args).await,
+        "calls.list" => list(c.calls().list(p(args)?), args).await,
+        "calls.create" => one(c.calls().create(body(args)?), args).await,
+        "calls.retrieve" => one(c.calls().retrieve(id(0)?), args).await,
+        "calls.update" => one(c.calls().update(id(0)?, p(args)?), args).await,
+        "calls.addTranscript" => one(c.calls().add_transcript(id(0)?, body(args)?), args).await,
+        "chat.sendMessage" => one(c.chat().send_message(body(args)?), args).await,
+        "chat.sessions.list" => list(c.chat().sessions().list(p(args)?), args).await,
+        "chat.sessions.retrieve" => one(c.chat().sessions().retrieve(id(0)?), args).await,
+        "chat.sessions.messages" => {
+            list(c.chat().sessions().messages(id(0)?, p(args)?), args).await
+        }
+        "analytics.summary" => one(c.analytics().summary(p(args)?), args).await,
+        "analytics.calls" => one(c.analytics().calls(p(args)?), args).await,
+        "analytics.leads" => one(c.analytics().leads(p(args)?), args).await,
+        "webhooks.list" => list(c.webhooks().list(p(args)?), args).await,
+        "webhooks.create" => one(c.webhooks().create(body(args)?), args).await,
+        "webhooks.retrieve" => one(c.webhooks().retrieve(id(0)?), args).await,
+        "webhooks.update" => one(c.webhooks().update(id(0)?, p(args)?), args).await,
+        "webhooks.delete" => one(c.webhooks().delete(id(0)?), args).await,
+        "webhooks.test" => one(c.webhooks().test(id(0)?), args).await,
+        "webhooks.rotateSecret" => one(c.webhooks().rotate_secret(id(0)?), args).await,
+        "webhooks.deliveries" => list(c.webhooks().deliveries(id(0)?, p(args)?), args).await,
+        "webhooks.retryDelivery" => one(c.webhooks().retry_delivery(id(0)?, id(1)?), args).await,
+        "apiKeys.list" => list(c.api_keys().list(p(args)?), args).await,
+        "apiKeys.create" => one(c.api_keys().create(body(args)?), args).await,
+        "apiKeys.revoke" => one(c.api_keys().revoke(id(0)?), args).await,
+        "apiKeys.rotate" => one(c.api_keys().rotate(id(0)?), args).await,
+        other => return Err(format!("unknown operation {other}")),
+    })
+}
+
+fn webhook_error(e: &webhooks::WebhookError) -> Value {
+    json!({"error": {"class": "WebhookVerificationError", "kind": e.kind().as_str()}})
+}
+
+fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
+    let s = |k: &str| args[k].as_str().unwrap_or_default().to_string();
+    let payload = s("payload");
+    let headers: HashMap<String, String> = args["headers"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut opts = VerifyOptions::new();
+    if let Some(n) = args["now"].as_i64() {
+        opts = opts.now(n);
+    }
+    if let Some(t) = args["tolerance"].as_u64() {
+        opts = opts.tolerance_secs(t);
+    }
+    if let Some(u) = args["url"].as_str() {
+        opts = opts.url(u);
+    }
+    Ok(match kind {
+        "sign" => match Webhook::new(&s("secret")) {
+            Ok(w) => {
+                json!({"ok": w.sign(&s("msgId"), args["timestamp"].as_i64().unwrap_or(0), payload.as_bytes())})
+            }
+            Err(e) => webhook_error(&e),
+        },
+        "verify" => match Webhook::new(&s("secret"))
+            .and_then(|w| w.verify_with(payload.as_bytes(), &headers, &opts))
+        {
+            Ok(event) => json!({"ok": event}),
+            Err(e) => webhook_error(&e),
+        },
+        "provider" => {
+            let provider = s("provider")
+                .parse()
+                .map_err(|e: webhooks::UnknownProvider| e.to_string())?;
+            match webhooks::verify(provider, payload.as_bytes(), &headers, &s("secret"), &opts) {
+                Ok(()) => json!({"ok": null}),
+                Err(e) => webhook_error(&e),
+            }
+        }
+        other => return Err(format!("unknown webhook step {other}")),
+    })
+}
+
+async fn receive(vars: &Value, n: u64) -> Result<Value, String> {
+    let url = vars["receiver"]["url"].as_str().ok_or("no receiver")?;
+    let got: Value = reqwest::get(format!("{url}?n={n}"))
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(json!({"ok": got}))
+}
