@@ -1,12 +1,13 @@
-// The seed's lines in TypeScript; `tsc --noEmit --strict` checks it in CI against index.d.ts.
+// The Node quickstart in TypeScript: `tsc --strict` checks it in CI against index.d.ts, and
+// examples.test.mjs runs it against a reference server.
 import CallWaitingAI, { NotFoundError, Webhook, type Lead, type Page } from '@callwaitingai/sdk';
 
 export async function main(): Promise<void> {
   const client = new CallWaitingAI({ apiKey: process.env.CALLWAITINGAI_API_KEY, baseURL: process.env.CALLWAITINGAI_BASE_URL });
-  const leads: Page<Lead> = await client.leads.list({ status: 'new' });
-  const lead: Lead = await client.leads.create({ name: 'John Doe', email: 'john@example.com' });
+  const leads: Page<Lead> = await client.leads.list({ status: 'new' }); // a page: .data, .hasMore, .nextCursor
+  const lead: Lead = await client.leads.create({ name: 'John Doe', email: 'john@example.com' }, { idempotencyKey: 'signup-42' });
   console.log(`${leads.data.length} new leads before; created ${lead.id} (${lead.status})`);
-  for await (const each of client.leads.list({ limit: 50 })) {
+  for await (const each of client.leads.list({ limit: 50 })) { // every lead, lazily
     console.log(each.name, each.createdAt);
   }
   const call = await client.calls.create({ direction: 'inbound', fromNumber: '+15550100', toNumber: '+15550199' });

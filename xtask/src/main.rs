@@ -6,6 +6,7 @@
 //! - `quickstart`: the README's first command.
 
 mod codegen;
+mod readme;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -175,15 +176,22 @@ fn test(root: &Path) -> Result<()> {
         schemathesis(root)
     })?;
     step("examples", &mut || {
-        for bin in ["quickstart", "verify_webhooks"] {
-            sh(cargo().args([
-                "run",
-                "--quiet",
-                "-p",
-                "callwaitingai-examples",
-                "--bin",
-                bin,
-            ]))?;
+        for (bin, args) in [
+            ("quickstart", &[][..]),
+            ("verify_webhooks", &[]),
+            ("axum_webhooks", &["--self-test"]),
+        ] {
+            sh(cargo()
+                .args([
+                    "run",
+                    "--quiet",
+                    "-p",
+                    "callwaitingai-examples",
+                    "--bin",
+                    bin,
+                    "--",
+                ])
+                .args(args))?;
         }
         Ok(())
     })?;
@@ -336,6 +344,8 @@ fn python_sdk(root: &Path) -> Result<()> {
             "-p",
             "no:cacheprovider",
             "sdk-python/tests",
+            // The framework examples (FastAPI, Flask, Django) against the reference server.
+            "examples/python",
         ])
         .env("CALLWAITINGAI_SERVER_BIN", &server_bin))?;
     sh(Command::new(bin.join("python")).args(["-m", "mypy.stubtest", "callwaitingai"]))?;
@@ -345,6 +355,8 @@ fn python_sdk(root: &Path) -> Result<()> {
         "--strict",
         "--no-incremental",
         "examples/python/quickstart.py",
+        "examples/python/fastapi_webhooks.py",
+        "examples/python/flask_webhooks.py",
     ]))?;
     let key = "cw_test_python_example_000000000000";
     let server = ServerProcess::start(root, &["--bootstrap-key", &format!("acme={key}")])?;
@@ -413,8 +425,9 @@ fn node_sdk(root: &Path) -> Result<()> {
     sh(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&examples))?;
+    // The TypeScript quickstart and the Express and Next.js webhook examples, against the reference server.
     sh(Command::new("node")
-        .args(["express_webhooks.mjs", "--self-test"])
+        .args(["--test", "examples.test.mjs"])
         .current_dir(&examples))
 }
 

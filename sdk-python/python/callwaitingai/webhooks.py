@@ -10,16 +10,23 @@ verify(body, headers, stripe_secret, provider="stripe")             # another pr
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Mapping, Optional, Protocol, Tuple, Union
 
 from ._native import WebhookVerificationError
 from ._native import Webhook as _NativeWebhook
 from ._native import meta_subscription_challenge as _challenge
 from ._native import verify_webhook as _verify
 
-__all__ = ["Webhook", "verify", "meta_subscription_challenge", "WebhookVerificationError"]
+__all__ = ["Webhook", "verify", "meta_subscription_challenge", "WebhookVerificationError", "HeadersLike"]
 
 Payload = Union[bytes, bytearray, memoryview, str]
+
+
+class HeadersLike(Protocol):
+    """Anything with `items()` giving `(name, value)` pairs: a dict, Starlette's and Django's
+    headers, Werkzeug's (Flask) `Headers`, `http.client.HTTPMessage`…"""
+
+    def items(self) -> Iterable[Tuple[str, Any]]: ...
 
 
 class Webhook:
@@ -35,7 +42,7 @@ class Webhook:
     def verify(
         self,
         payload: Payload,
-        headers: Mapping[str, Any],
+        headers: HeadersLike,
         *,
         now: Optional[int] = None,
         tolerance: int = 300,
@@ -60,7 +67,7 @@ def _bytes(payload: Payload) -> Union[bytes, str]:
 
 def verify(
     payload: Payload,
-    headers: Mapping[str, Any],
+    headers: HeadersLike,
     secret: str,
     *,
     provider: str = "standard",
