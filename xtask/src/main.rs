@@ -159,6 +159,17 @@ fn test(root: &Path) -> Result<()> {
         sh(cargo().args(["fmt", "--manifest-path", WASM_MANIFEST, "--", "--check"]))
     })?;
     step("codegen drift", &mut || codegen_cmd(root, true))?;
+    step("readme excerpts", &mut || {
+        let problems = readme::check(root);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            bail!(
+                "README snippets that are not excerpts:\n{}",
+                problems.join("\n")
+            )
+        }
+    })?;
     step("spec lint", &mut || lint_spec(root))?;
     step("api reference page", &mut || api_docs(root))?;
     step("clippy", &mut || {
@@ -246,9 +257,15 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(root: &Path, args: &[&str]) -> Result<Self> {
-        use std::io::BufRead;
         sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
-        let bin = target_dir(root).join("debug").join("callwaitingai-server");
+        Self::start_bin(
+            &target_dir(root).join("debug").join("callwaitingai-server"),
+            args,
+        )
+    }
+
+    fn start_bin(bin: &Path, args: &[&str]) -> Result<Self> {
+        use std::io::BufRead;
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0", "--memory"])
             .args(args)
@@ -367,7 +384,10 @@ fn python_sdk(root: &Path) -> Result<()> {
 }
 
 /// The benchmarks recorded in BENCHMARKS.md, each a ratio against a peer in the same run.
+/// BENCHMARKS.md, reproduced: the Python and Node benchmarks, the reference server against
+/// Prism mocking the same spec, and the wasm module's size. Builds what it measures (release).
 fn bench(root: &Path) -> Result<()> {
+    let started = Instant::now();
     let bin = python_tools(root)?;
     sh(Command::new(bin.join("python"))
         .args([
@@ -393,7 +413,125 @@ fn bench(root: &Path) -> Result<()> {
     sh(Command::new(bin.join("python"))
         .arg("sdk-python/bench/bench.py")
         .arg("--server-bin")
-        .arg(&server))
+        .arg(&server))?;
+
+    // Node: @callwaitingai/sdk and @callwaitingai/web against their peers.
+    for dir in ["sdk-node", "sdk-wasm", "sdk-node/bench"] {
+        sh(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(root.join(dir)))?;
+    }
+    for dir in ["sdk-node", "sdk-wasm"] {
+        sh(Command::new("npm")
+            .args(["run", "build"])
+            .current_dir(root.join(dir)))?;
+    }
+    sh(Command::new("node")
+        .arg("sdk-node/bench/bench.mjs")
+        .arg(&server))?;
+
+    server_vs_prism(root, &server)?;
+    eprintln!("\nbenchmarks took {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `wrk` (Debian's; installed when missing) on `GET /leads/{id}` against the release reference
+/// server and against `prism mock openapi.yaml`, one after the other with the same settings.
+fn server_vs_prism(root: &Path, server_bin: &Path) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        sh(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
+    }
+    let tools = root.join("xtask").join("bench-js");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&tools))?;
+    const KEY: &str = "cw_test_bench_wrk_00000000000000000";
+    let wrk = |url: &str| -> Result<(f64, String)> {
+        let out = Command::new("wrk")
+            .args(["-t2", "-c32", "-d10s", "--latency", "-H"])
+            .arg(format!("Authorization: Bearer {KEY}"))
+            .arg(url)
+            .output()
+            .context("running wrk")?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let field = |prefix: &str| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
+                .unwrap_or_default()
+        };
+        let rps: f64 = field("Requests/sec:").parse().unwrap_or(0.0);
+        let non2xx = field("Non-2xx or 3xx responses:");
+        if rps == 0.0 || !non2xx.is_empty() {
+            bail!("wrk on {url}: {text}");
+        }
+        Ok((rps, field("99%")))
+    };
+
+    let ours = ServerProcess::start_bin(
+        server_bin,
+        &[
+            "--bootstrap-key",
+            &format!("acme={KEY}"),
+            "--rate-limit",
+            "1000000000/min",
+        ],
+    )?;
+    let created = Command::new("curl")
+        .args(["-s", "-H"])
+        .arg(format!("Authorization: Bearer {KEY}"))
+        .args(["-d", r#"{"name":"Bench"}"#])
+        .arg(format!("{}/api/v1/leads", ours.url))
+        .output()?;
+    let lead: serde_json::Value = serde_json::from_slice(&created.stdout)?;
+    let id = lead["id"].as_str().context("no lead id")?.to_string();
+    let (ours_rps, ours_p99) = wrk(&format!("{}/api/v1/leads/{id}", ours.url))?;
+    drop(ours);
+
+    let port = "18187";
+    let mut prism = Command::new(tools.join("node_modules/.bin/prism"))
+        .args([
+            "mock",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-v",
+            "error",
+            "openapi.yaml",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("starting prism")?;
+    let prism_url = format!("http://127.0.0.1:{port}/leads/{id}");
+    let mut up = false;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", "-H"])
+            .arg(format!("Authorization: Bearer {KEY}"))
+            .arg(&prism_url)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            up = true;
+            break;
+        }
+    }
+    let prism_result = if up {
+        wrk(&prism_url)
+    } else {
+        Err(anyhow::anyhow!("prism did not start"))
+    };
+    let _ = prism.kill();
+    let _ = prism.wait();
+    let (prism_rps, prism_p99) = prism_result?;
+    println!(
+        "GET /leads/{{id}}, wrk -t2 -c32 10 s: callwaitingai-server {ours_rps:.0} req/s, p99 {ours_p99}; \
+         prism mock (@stoplight/prism-cli 5.16.0, static examples) {prism_rps:.0} req/s, p99 {prism_p99} \
+         -> {:.1}x the throughput",
+        ours_rps / prism_rps
+    );
+    Ok(())
 }
 
 /// Builds `sdk-node` as a user would (`npm install && npm run build`), fails if the build

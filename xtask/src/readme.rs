@@ -82,6 +82,9 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("x = 1"), "order matters: {problems:?}");
-        assert!(problems[1].contains("without an `<!-- excerpt"), "{problems:?}");
+        assert!(
+            problems[1].contains("without an `<!-- excerpt"),
+            "{problems:?}"
+        );
     }
 }
