@@ -211,6 +211,10 @@ fn test(root: &Path) -> Result<()> {
     step("web sdk (wasm: Node, Chromium, Deno)", &mut || {
         web_sdk(root)
     })?;
+    step(
+        "conformance: every case in Rust, Python, Node and wasm",
+        &mut || conformance(root),
+    )?;
     step("docs", &mut || {
         sh(cargo()
             .args(["doc", "--no-deps", "-p", "callwaitingai"])
