@@ -28,5 +28,8 @@ pub use client::{
 };
 pub use error::{ApiError, Error, Result};
 pub use generated::{models, operations, schemas};
+
+#[doc(hidden)]
+pub mod bindings;
 pub use pagination::{ListCall, Page};
 pub use patch::Patch;

@@ -296,17 +296,6 @@ fn webhook_error(e: core::WebhookError) -> Error {
     Error::new(Status::GenericFailure, e.to_string())
 }
 
-/// Headers arrive as one string, `name\0value\0name\0value…`: converting a JS object into a
-/// map costs more than the whole verification, and header names and values never hold NUL.
-fn pairs(joined: &str) -> Vec<(&str, &str)> {
-    let mut parts = joined.split('\0');
-    let mut out = Vec::new();
-    while let (Some(k), Some(v)) = (parts.next(), parts.next()) {
-        out.push((k, v));
-    }
-    out
-}
-
 fn bytes(payload: Either<String, Uint8Array>) -> Vec<u8> {
     match payload {
         Either::A(s) => s.into_bytes(),
@@ -346,7 +335,11 @@ impl NativeWebhook {
             o = o.tolerance_secs(u64::from(t));
         }
         self.inner
-            .verify_signature(&bytes(payload), pairs(&headers).as_slice(), &o)
+            .verify_signature(
+                &bytes(payload),
+                callwaitingai::bindings::joined_header_pairs(&headers).as_slice(),
+                &o,
+            )
             .map_err(webhook_error)
     }
 
@@ -389,7 +382,7 @@ pub fn native_verify_webhook(
     core::verify(
         provider,
         &bytes(payload),
-        pairs(&headers).as_slice(),
+        callwaitingai::bindings::joined_header_pairs(&headers).as_slice(),
         &secret,
         &o,
     )
@@ -418,17 +411,5 @@ pub fn enable_logging(level: String) -> Result<()> {
 /// the JS resource layer.
 #[napi]
 pub fn operations() -> Vec<Value> {
-    callwaitingai::operations::OPERATIONS
-        .iter()
-        .map(|o| {
-            serde_json::json!([
-                o.id,
-                o.method,
-                o.path_params,
-                o.list_of,
-                !o.query_params.is_empty(),
-                o.request.is_some()
-            ])
-        })
-        .collect()
+    callwaitingai::bindings::operation_rows()
 }

@@ -274,16 +274,6 @@ fn webhook_error(e: core::WebhookError) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Headers arrive as one string, `name\0value\0name\0value…` (as in the Node addon).
-fn pairs(joined: &str) -> Vec<(&str, &str)> {
-    let mut parts = joined.split('\0');
-    let mut out = Vec::new();
-    while let (Some(k), Some(v)) = (parts.next(), parts.next()) {
-        out.push((k, v));
-    }
-    out
-}
-
 /// A string or a `Uint8Array`, as bytes.
 fn bytes(payload: &JsValue) -> Result<Vec<u8>, JsError> {
     if let Some(s) = payload.as_string() {
@@ -322,7 +312,11 @@ impl NativeWebhook {
     ) -> Result<(), JsError> {
         let o = verify_options(None, tolerance, now);
         self.inner
-            .verify_signature(&bytes(payload)?, pairs(headers).as_slice(), &o)
+            .verify_signature(
+                &bytes(payload)?,
+                callwaitingai::bindings::joined_header_pairs(headers).as_slice(),
+                &o,
+            )
             .map_err(webhook_error)
     }
 
@@ -371,7 +365,7 @@ pub fn native_verify_webhook(
     core::verify(
         provider,
         &bytes(payload)?,
-        pairs(headers).as_slice(),
+        callwaitingai::bindings::joined_header_pairs(headers).as_slice(),
         secret,
         &o,
     )
@@ -390,20 +384,5 @@ pub fn native_meta_subscription_challenge(
 /// a JSON text, for the JS resource layer.
 #[wasm_bindgen(js_name = operationsJson)]
 pub fn operations_json() -> String {
-    Value::Array(
-        callwaitingai::operations::OPERATIONS
-            .iter()
-            .map(|o| {
-                json!([
-                    o.id,
-                    o.method,
-                    o.path_params,
-                    o.list_of,
-                    !o.query_params.is_empty(),
-                    o.request.is_some()
-                ])
-            })
-            .collect(),
-    )
-    .to_string()
+    Value::Array(callwaitingai::bindings::operation_rows()).to_string()
 }
