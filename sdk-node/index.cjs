@@ -6,7 +6,7 @@ const createSdk = require('./lib/client.cjs');
 
 if (process.env.CALLWAITINGAI_LOG) native.enableLogging(process.env.CALLWAITINGAI_LOG);
 
-const sdk = createSdk(native, (name) => process.env[name]);
+const sdk = createSdk(native, (name) => process.env[name], `node/${process.versions.node}`);
 
 module.exports = sdk.CallWaitingAI;
 Object.assign(module.exports, sdk, { default: sdk.CallWaitingAI });

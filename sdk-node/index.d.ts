@@ -40,6 +40,8 @@ export declare class CallWaitingAIError extends Error {
   readonly data?: Record<string, unknown>;
   /** Seconds, from `Retry-After` / `retry-after-ms`. */
   readonly retryAfter?: number;
+  /** The raw error body, when the API answered (`message` is cut to 1000 characters). */
+  readonly body?: string;
 }
 export declare class APIError extends CallWaitingAIError {}
 export declare class BadRequestError extends APIError {}
@@ -246,7 +248,7 @@ export interface LeadUpdateParams {
   status?: LeadStatus;
   /** Free-form notes. */
   notes?: string | null;
-  /** Labels (replaces the list). */
+  /** Labels (replaces the list; `[]` clears it). */
   tags?: string[];
 }
 
@@ -1038,6 +1040,8 @@ export interface ApiKeysResource {
 export declare class CallWaitingAI {
   constructor(options?: ClientOptions);
   readonly baseURL: string;
+  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */
+  readonly userAgent: string;
   readonly health: HealthResource;
   readonly auth: AuthResource;
   readonly leads: LeadsResource;

@@ -10,9 +10,16 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 export declare class NativeClient {
-  /** `timeout` in milliseconds. */
-  constructor(apiKey?: string | undefined | null, baseUrl?: string | undefined | null, maxRetries?: number | undefined | null, timeout?: number | undefined | null)
+  /**
+   * `timeout` in milliseconds; `runtime` names the JS runtime for `User-Agent`
+   * (`node/20.11.0`).
+   */
+  constructor(apiKey?: string | undefined | null, baseUrl?: string | undefined | null, maxRetries?: number | undefined | null, timeout?: number | undefined | null, runtime?: string | undefined | null)
   get baseUrl(): string
+  /** The base URL with any password replaced by `[redacted]`. */
+  get displayBaseUrl(): string
+  /** What the client sends as `User-Agent`. */
+  get userAgent(): string
   /** Any operation by its operationId; never rejects (failures come back as `error`). */
   request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, opts?: CallOptions | undefined | null): Promise<CallOutcome>
   /** The first page of a list. */
@@ -83,6 +90,8 @@ export interface NativeError {
   data?: any
   /** Milliseconds, from `retry-after-ms` / `Retry-After`. */
   retryAfterMs?: number
+  /** The raw error body (the message is cut to 1000 characters). */
+  body?: string
 }
 
 export declare function nativeMetaSubscriptionChallenge(query: string, verifyToken: string): string

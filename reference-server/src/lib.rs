@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use tokio::sync::{oneshot, watch};
-use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 mod delivery;
 mod demo;
@@ -317,6 +317,7 @@ fn router(
         "x-ratelimit-remaining",
         "x-ratelimit-reset",
         "retry-after",
+        "retry-after-ms",
         "idempotent-replayed",
     ]
     .map(HeaderName::from_static);
@@ -329,8 +330,12 @@ fn router(
     let cors = CorsLayer::new()
         .allow_origin(origin)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-        .allow_headers(Any)
-        .expose_headers(exposed);
+        // The requested headers, echoed: the Fetch standard leaves `Authorization` out of the
+        // `*` wildcard, so `Access-Control-Allow-Headers: *` would refuse every API-key call
+        // in a browser that follows it. Echoing also admits callers' own extra headers.
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(exposed)
+        .max_age(Duration::from_secs(600));
     let app = Router::new()
         .nest("/api/v1", api)
         .fallback(routes::not_found)

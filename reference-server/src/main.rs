@@ -37,7 +37,7 @@ struct Args {
     cors_origin: Option<String>,
     /// Waits between webhook delivery attempts, e.g. 5s,5m,30m,2h (units ms, s, m, h).
     #[arg(long, value_parser = parse_delays)]
-    webhook_retry_delays: Option<Vec<Duration>>,
+    webhook_retry_delays: Option<Delays>,
     /// Share of API requests (0 to 1) that fail on purpose: 500/503 or a dropped connection,
     /// before or after the work.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate_share)]
@@ -56,8 +56,13 @@ struct Args {
     record: Option<PathBuf>,
 }
 
+/// A comma-separated list of waits, parsed as one value (clap would otherwise treat a `Vec` as
+/// a flag given several times).
+#[derive(Debug, Clone)]
+struct Delays(Vec<Duration>);
+
 fn parse_delay(s: &str) -> Result<Duration, String> {
-    match parse_delays(s)?.as_slice() {
+    match parse_delays(s)?.0.as_slice() {
         [d] => Ok(*d),
         _ => Err(format!("expected one duration, got {s:?}")),
     }
@@ -70,24 +75,34 @@ fn parse_rate_share(s: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_delays(s: &str) -> Result<Vec<Duration>, String> {
+fn parse_delays(s: &str) -> Result<Delays, String> {
     s.split(',')
         .map(|d| {
             let d = d.trim();
             let (n, unit) = d
                 .find(|c: char| !c.is_ascii_digit())
                 .map_or((d, ""), |i| d.split_at(i));
-            let n: u64 = n.parse().map_err(|_| format!("bad delay {d:?}"))?;
-            Ok(match unit {
-                "ms" => Duration::from_millis(n),
-                "s" | "" => Duration::from_secs(n),
-                "m" => Duration::from_secs(n * 60),
-                "h" => Duration::from_secs(n * 3600),
+            let n: u64 = n
+                .parse()
+                .map_err(|_| format!("bad delay {d:?}; expected e.g. 500ms, 5s, 5m or 2h"))?;
+            let secs_per_unit = match unit {
+                "ms" => return Ok(Duration::from_millis(n)),
+                "s" | "" => 1,
+                "m" => 60,
+                "h" => 3600,
                 _ => return Err(format!("bad unit in {d:?}; use ms, s, m or h")),
-            })
+            };
+            n.checked_mul(secs_per_unit)
+                .filter(|&secs| secs <= MAX_DELAY_SECS)
+                .map(Duration::from_secs)
+                .ok_or_else(|| format!("delay {d:?} is longer than a year"))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .map(Delays)
 }
+
+/// No wait on the command line may be longer than a year (longer ones are typos).
+const MAX_DELAY_SECS: u64 = 366 * 24 * 3600;
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -113,6 +128,25 @@ fn parse_rate(s: &str) -> Result<u32, String> {
     }
 }
 
+/// The command line, or exit: help and version as clap prints them, a bad value as one line
+/// on stderr (`callwaitingai-server: invalid value …`) and exit status 2.
+fn parse_args() -> Args {
+    match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("bad arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("callwaitingai-server: {first} (see --help)");
+            std::process::exit(2);
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -122,7 +156,7 @@ async fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    let args = parse_args();
     let config = Config {
         addr: args.addr,
         storage: if args.memory {
@@ -136,6 +170,7 @@ async fn main() {
         cors_origin: args.cors_origin,
         webhook_retry_delays: args
             .webhook_retry_delays
+            .map(|d| d.0)
             .unwrap_or_else(callwaitingai_server::default_retry_delays),
         fault_rate: args.fault_rate,
         fault_seed: args.fault_seed,

@@ -15,6 +15,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The default overall deadline of a call, retries and waits included.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// The default largest response body a call accepts (16 MiB): a body that never ends, or a
+/// huge one, fails with [`Error::ResponseTooLarge`] instead of filling the memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// How the Rust SDK names itself (`User-Agent`, `X-CallWaitingAI-Client`).
+pub const RUST_USER_AGENT: &str = concat!("callwaitingai-rust/", env!("CARGO_PKG_VERSION"));
+/// The longest error message an [`ApiError`] carries in its text; the whole body stays in
+/// [`ApiError::body`].
+const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// An observer of requests (see [`ClientBuilder::on_request`]).
 type Observer = Arc<dyn Fn(&RequestInfo<'_>) + Send + Sync>;
@@ -51,13 +59,15 @@ pub(crate) struct Inner {
     max_retries: u32,
     timeout: Duration,
     deadline: Duration,
+    max_response_bytes: usize,
+    user_agent: String,
     on_request: Option<Observer>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &crate::redact::url(&self.inner.base_url))
             .field("api_key", &"[redacted]")
             .field("max_retries", &self.inner.max_retries)
             .field("timeout", &self.inner.timeout)
@@ -89,6 +99,8 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    user_agent: Option<String>,
     on_request: Option<Observer>,
 }
 
@@ -96,7 +108,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(crate::redact::url),
+            )
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .field("deadline", &self.deadline)
@@ -142,6 +157,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body accepted, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A larger body fails the call with
+    /// [`Error::ResponseTooLarge`] as soon as it passes the limit, and is not kept.
+    #[must_use]
+    pub fn max_response_bytes(mut self, n: usize) -> Self {
+        self.max_response_bytes = Some(n);
+        self
+    }
+
+    /// How this client names itself in `User-Agent` and `X-CallWaitingAI-Client` (default
+    /// `callwaitingai-rust/<version>`). The Python and Node packages set their own
+    /// (`callwaitingai-python/0.1.0 python/3.11.7`); an application may append its name.
+    #[must_use]
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
     /// Calls `f` before every attempt (for logging or metrics); it never sees credentials.
     #[must_use]
     pub fn on_request(mut self, f: impl Fn(&RequestInfo<'_>) + Send + Sync + 'static) -> Self {
@@ -176,7 +209,15 @@ impl ClientBuilder {
             })?,
         };
         let base_url = normalise_base_url(&base)?;
-        let http = http_client()?;
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| RUST_USER_AGENT.to_string());
+        if user_agent.is_empty() || http::HeaderValue::from_str(&user_agent).is_err() {
+            return Err(Error::InvalidInput(
+                "the user agent must be non-empty visible ASCII text".into(),
+            ));
+        }
+        let http = http_client(&user_agent)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -185,6 +226,10 @@ impl ClientBuilder {
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                user_agent,
                 on_request: self.on_request,
             }),
         })
@@ -192,15 +237,16 @@ impl ClientBuilder {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn http_client() -> Result<reqwest::Client> {
+fn http_client(user_agent: &str) -> Result<reqwest::Client> {
     reqwest::Client::builder()
-        .user_agent(concat!("callwaitingai-rust/", env!("CARGO_PKG_VERSION")))
+        .user_agent(user_agent)
         .build()
         .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
 }
 
+/// Browsers set `User-Agent` themselves; the SDK's name goes in `X-CallWaitingAI-Client`.
 #[cfg(target_arch = "wasm32")]
-fn http_client() -> Result<reqwest::Client> {
+fn http_client(_user_agent: &str) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .build()
         .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
@@ -239,9 +285,20 @@ impl Client {
         Self::builder().build()
     }
 
-    /// The API base URL, ending in `/api/v1`.
+    /// The API base URL, ending in `/api/v1`. It may hold credentials (`user:pass@`): show
+    /// [`display_base_url`](Self::display_base_url) instead.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The base URL with any password in it replaced by `[redacted]`, for logs and `repr`.
+    pub fn display_base_url(&self) -> String {
+        crate::redact::url(&self.inner.base_url)
+    }
+
+    /// How this client names itself (`User-Agent`).
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
     }
 }
 
@@ -412,10 +469,7 @@ impl Client {
                 .request(method.clone(), &url)
                 .bearer_auth(&inner.api_key)
                 .header("accept", "application/json")
-                .header(
-                    "x-callwaitingai-client",
-                    concat!("rust/", env!("CARGO_PKG_VERSION")),
-                )
+                .header("x-callwaitingai-client", &inner.user_agent)
                 .header("x-callwaitingai-retry-count", retry.to_string());
             if let Some(q) = &req.query {
                 rb = rb.query(q);
@@ -440,8 +494,14 @@ impl Client {
                     retry,
                 });
             }
-            tracing::debug!(operation = req.op.id, method = req.op.method, url = %built.url(), retry, "request");
-            let outcome = send(&inner.http, built, attempt_timeout).await;
+            tracing::debug!(operation = req.op.id, method = req.op.method, url = %crate::redact::url(built.url().as_str()), retry, "request");
+            let outcome = send(
+                &inner.http,
+                built,
+                attempt_timeout,
+                inner.max_response_bytes,
+            )
+            .await;
             let err = match outcome {
                 Ok((status, headers, bytes)) if (200..300).contains(&status) => {
                     tracing::debug!(operation = req.op.id, status, "response");
@@ -473,13 +533,14 @@ async fn send(
     http: &reqwest::Client,
     req: reqwest::Request,
     timeout: Duration,
+    max_bytes: usize,
 ) -> Result<(u16, http::HeaderMap, Vec<u8>)> {
     let attempt = async {
         let res = http.execute(req).await.map_err(transport_error)?;
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let bytes = res.bytes().await.map_err(transport_error)?;
-        Ok((status, headers, bytes.to_vec()))
+        let bytes = read_body(res, status, &headers, max_bytes).await?;
+        Ok((status, headers, bytes))
     };
     let timer = retry::sleep(timeout);
     futures::pin_mut!(attempt);
@@ -492,6 +553,37 @@ async fn send(
     }
 }
 
+/// The body, chunk by chunk, failing as soon as it passes `max_bytes` (the rest is never read:
+/// dropping the stream closes the connection, or aborts the fetch).
+async fn read_body(
+    res: reqwest::Response,
+    status: u16,
+    headers: &http::HeaderMap,
+    max_bytes: usize,
+) -> Result<Vec<u8>> {
+    use futures::StreamExt;
+    let too_large = || Error::ResponseTooLarge {
+        status,
+        limit: max_bytes,
+        request_id: request_id(headers),
+    };
+    let declared = res.content_length();
+    if declared.is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large());
+    }
+    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0));
+    let mut out = Vec::with_capacity(capacity);
+    let mut chunks = res.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(transport_error)?;
+        if out.len().saturating_add(chunk.len()) > max_bytes {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 fn transport_error(e: reqwest::Error) -> Error {
     // Keep the chain of causes (it says "connection refused", "reset by peer"…).
     let mut message = e.to_string();
@@ -502,9 +594,24 @@ fn transport_error(e: reqwest::Error) -> Error {
         source = s.source();
     }
     if e.is_timeout() {
-        Error::Timeout { message }
-    } else {
-        Error::Connection { message }
+        return Error::Timeout { message };
+    }
+    #[cfg(target_arch = "wasm32")]
+    if message.contains("TypeError") {
+        // fetch() rejects with a bare TypeError for a CORS refusal, a blocked URL (mixed
+        // content, an extension) and a network failure alike; the browser's console says which,
+        // the page cannot. Sending it again would most likely be refused again.
+        return Error::Connection {
+            message: "the browser refused the request or could not reach the server: a CORS \
+                      refusal (is this page's origin allowed by the server?), a blocked URL \
+                      or a network failure; the browser's console says which"
+                .into(),
+            retryable: false,
+        };
+    }
+    Error::Connection {
+        message,
+        retryable: true,
     }
 }
 
@@ -554,7 +661,7 @@ fn api_error(status: u16, headers: http::HeaderMap, bytes: &[u8]) -> Error {
     let (code, message, rid, data) = match parsed {
         Some(b) => (
             b.error.code,
-            b.error.message,
+            truncate_message(b.error.message),
             b.error.request_id,
             b.error.data,
         ),
@@ -580,7 +687,20 @@ fn api_error(status: u16, headers: http::HeaderMap, bytes: &[u8]) -> Error {
         request_id: rid.or_else(|| request_id(&headers)),
         data,
         headers,
+        body: bytes.to_vec(),
     }))
+}
+
+/// At most [`MAX_MESSAGE_CHARS`] characters, saying how much was cut.
+fn truncate_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => message,
+        Some((cut, _)) => format!(
+            "{}… ({} more bytes; the whole body is in the error's body)",
+            &message[..cut],
+            message.len() - cut
+        ),
+    }
 }
 
 fn default_code(status: u16) -> &'static str {
@@ -598,20 +718,23 @@ fn default_code(status: u16) -> &'static str {
     }
 }
 
-/// Percent-encodes an id for a path segment; an empty id is an error.
+/// Everything but RFC 3986's unreserved characters is encoded, so an id stays one segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes an id as one path segment. An empty id, `.` and `..` are errors: URL
+/// parsers resolve dot segments (encoded or not), so `rotate("..")` would reach another route.
 pub(crate) fn segment(id: &str) -> Result<String> {
-    if id.is_empty() {
-        return Err(Error::InvalidInput("an id must not be empty".into()));
+    match id {
+        "" => Err(Error::InvalidInput("an id must not be empty".into())),
+        "." | ".." => Err(Error::InvalidInput(format!(
+            "{id:?} is not an id: it would change the request's path"
+        ))),
+        _ => Ok(percent_encoding::utf8_percent_encode(id, SEGMENT).to_string()),
     }
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -646,7 +769,11 @@ mod tests {
         assert_eq!(segment("lead_abc").unwrap(), "lead_abc");
         assert_eq!(segment("a/b c").unwrap(), "a%2Fb%20c");
         assert_eq!(segment("../x").unwrap(), "..%2Fx");
+        assert_eq!(segment("é").unwrap(), "%C3%A9");
         assert!(segment("").is_err());
+        assert!(segment(".").is_err());
+        assert!(segment("..").is_err());
+        assert_eq!(segment("...").unwrap(), "...");
     }
 
     #[test]
@@ -682,5 +809,16 @@ mod tests {
         assert_eq!(e.code(), Some("INTERNAL_SERVER_ERROR"));
         assert!(e.is_retryable());
         assert!(e.message().contains("bad gateway"));
+    }
+
+    #[test]
+    fn huge_error_messages_are_cut_but_the_body_is_kept() {
+        let long = "x".repeat(5_000_000);
+        let body =
+            serde_json::json!({"error": {"code": "BAD_REQUEST", "message": long}}).to_string();
+        let e = api_error(400, http::HeaderMap::new(), body.as_bytes());
+        assert!(e.to_string().len() < 2_000, "{}", e.to_string().len());
+        assert!(e.message().contains("more bytes"));
+        assert_eq!(e.api_error().unwrap().body.len(), body.len());
     }
 }

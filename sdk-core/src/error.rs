@@ -17,6 +17,9 @@ pub enum Error {
     Connection {
         /// What failed.
         message: String,
+        /// Whether sending again may help: false for a browser's refusal (CORS, a blocked
+        /// URL), which would be refused again.
+        retryable: bool,
     },
     /// No response within the timeout (per attempt) or the overall deadline.
     #[error("request timed out: {message}")]
@@ -37,6 +40,19 @@ pub enum Error {
         /// The request's id, from `X-Request-Id`.
         request_id: Option<String>,
     },
+    /// The response body passed the client's limit (`max_response_bytes`); it was not kept.
+    #[error(
+        "the response body (status {status}) is larger than the {limit}-byte limit; raise \
+         max_response_bytes if it is expected"
+    )]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The request's id, from `X-Request-Id`.
+        request_id: Option<String>,
+    },
 }
 
 /// An error answer from the API: its status, the decoded body and the response headers.
@@ -54,6 +70,8 @@ pub struct ApiError {
     pub data: Option<serde_json::Value>,
     /// The response headers.
     pub headers: http::HeaderMap,
+    /// The raw response body ([`message`](Self::message) is cut to 1000 characters).
+    pub body: Vec<u8>,
 }
 
 impl fmt::Display for ApiError {
@@ -75,7 +93,7 @@ impl ApiError {
 
 impl Error {
     /// The failure class as a stable name, for bindings that hand errors over as data:
-    /// `invalid_input`, `connection`, `timeout`, `api` or `decode`.
+    /// `invalid_input`, `connection`, `timeout`, `api`, `decode` or `response_too_large`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) => "invalid_input",
@@ -83,6 +101,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Api(_) => "api",
             Error::Decode { .. } => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
         }
     }
 
@@ -90,7 +109,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -115,7 +134,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -140,9 +161,10 @@ impl Error {
     /// 429, 5xx, and a 409 that carries `Retry-After` (the same idempotency key in flight).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Connection { .. } | Error::Timeout { .. } => true,
+            Error::Connection { retryable, .. } => *retryable,
+            Error::Timeout { .. } => true,
             Error::Api(e) => crate::retry::retryable_status(e.status, &e.headers),
-            Error::InvalidInput(_) | Error::Decode { .. } => false,
+            Error::InvalidInput(_) | Error::Decode { .. } | Error::ResponseTooLarge { .. } => false,
         }
     }
 }

@@ -23,8 +23,8 @@ pub mod webhooks;
 
 pub use call::{Call, CallFuture};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RateLimit,
-    RequestInfo, RequestOptions, Response,
+    Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, RUST_USER_AGENT, RateLimit, RequestInfo, RequestOptions, Response,
 };
 pub use error::{ApiError, Error, Result};
 pub use generated::{models, operations, schemas};

@@ -31,3 +31,39 @@ impl<T: MaybePresent + ?Sized> fmt::Debug for Redacted<'_, T> {
         }
     }
 }
+
+/// `url` with the password of any `user:pass@` replaced by `[redacted]` (and a user name
+/// alone kept); text that is not a URL is returned unchanged.
+pub(crate) fn url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            // Setting a password fails only for URLs that cannot have one (not ours).
+            let _ = u.set_password(Some("[redacted]"));
+            let shown = u.to_string();
+            // Keep the caller's form: no slash added after a bare origin.
+            if !url.ends_with('/') && shown.ends_with('/') && u.path() == "/" {
+                shown[..shown.len() - 1].to_string()
+            } else {
+                shown
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            super::url("http://user:hunter2@example.com/api/v1"),
+            "http://user:%5Bredacted%5D@example.com/api/v1"
+        );
+        assert_eq!(super::url("http://example.com"), "http://example.com");
+        assert_eq!(
+            super::url("http://user@example.com"),
+            "http://user@example.com"
+        );
+        assert_eq!(super::url("not a url"), "not a url");
+    }
+}

@@ -14,8 +14,15 @@ pub fn retryable_status(status: u16, headers: &http::HeaderMap) -> bool {
         || (status == 409 && headers.contains_key("retry-after"))
 }
 
-/// The wait the server asked for: `retry-after-ms` (milliseconds) or `Retry-After` (seconds).
+/// The wait the server asked for: `retry-after-ms` (milliseconds), else `Retry-After` as
+/// seconds or as an HTTP date (RFC 9110 allows both). Any value, however large, odd or
+/// negative, gives a wait or `None`; never a panic. A date in the past is no wait.
 pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    retry_after_at(headers, web_time::SystemTime::now())
+}
+
+/// [`retry_after`] as of `now` (for HTTP dates).
+pub fn retry_after_at(headers: &http::HeaderMap, now: web_time::SystemTime) -> Option<Duration> {
     let read = |name: &str| {
         headers
             .get(name)
@@ -23,14 +30,32 @@ pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
             .map(str::trim)
     };
     if let Some(ms) = read("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
+        && let Some(d) = non_negative_secs(ms / 1000.0)
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(d);
     }
-    let secs = read("retry-after")?.parse::<f64>().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)))
+    let value = read("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return non_negative_secs(secs);
+    }
+    // An HTTP date: the wait is the time until then.
+    let when = httpdate::parse_http_date(value).ok()?;
+    let since_epoch = when.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let now = now.duration_since(web_time::UNIX_EPOCH).ok()?;
+    Some(since_epoch.saturating_sub(now))
 }
+
+/// A finite, non-negative number of seconds as a `Duration`, capped (a server cannot make
+/// a conversion overflow): `None` for NaN, infinities and negative numbers.
+fn non_negative_secs(secs: f64) -> Option<Duration> {
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs.min(RETRY_AFTER_CAP_SECS)).ok()
+}
+
+/// Waits above [`MAX_RETRY_AFTER`] are not waited for anyway; this only bounds the arithmetic.
+const RETRY_AFTER_CAP_SECS: f64 = 1e9;
 
 /// The backoff before retry number `retry` (0 for the first retry): 0.5 s × 2^retry, at most
 /// 8 s, less up to 25 % of jitter so that clients do not retry in lockstep.
@@ -83,13 +108,53 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_millis(150)));
         h.insert("retry-after-ms", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert(
-            "retry-after",
-            "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
-        );
-        assert_eq!(retry_after(&h), None, "HTTP dates fall back to the backoff");
         h.insert("retry-after", "-1".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_the_time_until_then() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_792_567_680); // Wed, 21 Oct 2026 07:28:00 GMT
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2026 07:28:03 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after_at(&h, now), Some(Duration::from_secs(3)));
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2026 07:27:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after_at(&h, now),
+            Some(Duration::ZERO),
+            "a past date: no wait"
+        );
+        h.insert("retry-after", "Wednesday soon".parse().unwrap());
+        assert_eq!(retry_after_at(&h, now), None);
+    }
+
+    #[test]
+    fn huge_and_odd_retry_after_values_never_panic() {
+        for v in [
+            "1e300",
+            "inf",
+            "-inf",
+            "NaN",
+            "-0",
+            "1e-300",
+            "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+        ] {
+            for name in ["retry-after", "retry-after-ms"] {
+                let mut h = http::HeaderMap::new();
+                h.insert(name, v.parse().unwrap());
+                let d = retry_after(&h);
+                assert!(
+                    d.is_none_or(|d| d <= Duration::from_secs(1_000_000_000)),
+                    "{name}: {v}: {d:?}"
+                );
+            }
+        }
     }
 
     #[test]

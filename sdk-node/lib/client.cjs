@@ -10,8 +10,9 @@
  * @param native the core's surface: NativeClient, NativeWebhook, nativeVerifyWebhook,
  *   nativeMetaSubscriptionChallenge, operations()
  * @param env reads an environment variable (undefined where there are none)
+ * @param runtime the JS runtime, for `User-Agent` (`node/20.11.0`, `deno/2.1.0`, `browser`)
  */
-module.exports = function createSdk(native, env = () => undefined) {
+module.exports = function createSdk(native, env = () => undefined, runtime = '') {
   class CallWaitingAIError extends Error {
     constructor(message, fields = {}) {
       super(message);
@@ -22,6 +23,8 @@ module.exports = function createSdk(native, env = () => undefined) {
       this.headers = fields.headers ?? {};
       this.data = fields.data ?? undefined;
       this.retryAfter = fields.retryAfterMs != null ? fields.retryAfterMs / 1000 : undefined;
+      /** The raw error body (`message` is cut to 1000 characters). */
+      this.body = fields.body ?? undefined;
     }
   }
   class APIError extends CallWaitingAIError {}
@@ -151,11 +154,14 @@ module.exports = function createSdk(native, env = () => undefined) {
         target = target[p];
       }
       const takesParams = takesQuery || takesBody;
-      target[verb] = (...args) => {
-        const ids = args.slice(0, pathParams.length).map(String);
-        if (ids.length < pathParams.length || ids.some((x) => x === 'undefined' || x === '')) {
+      // Every method reports every failure through its promise, bad arguments included, so
+      // that `.catch()` and `await` see them all.
+      const call = (...args) => {
+        const given = args.slice(0, pathParams.length);
+        if (given.length < pathParams.length || given.some((x) => x == null)) {
           throw new InvalidRequestError(`${id} needs ${pathParams.join(', ')}`);
         }
+        const ids = given.map(String);
         const params = takesParams ? args[pathParams.length] : undefined;
         const options = args[pathParams.length + (takesParams ? 1 : 0)];
         const query = takesQuery ? params : undefined;
@@ -174,6 +180,15 @@ module.exports = function createSdk(native, env = () => undefined) {
             return out.data;
           });
       };
+      target[verb] = (...args) => {
+        try {
+          return call(...args);
+        } catch (e) {
+          const err = e instanceof CallWaitingAIError ? e : new InvalidRequestError(String(e && e.message));
+          if (listOf) return new PagePromise(() => Promise.reject(err));
+          return Promise.reject(err);
+        }
+      };
     }
   }
 
@@ -191,6 +206,7 @@ module.exports = function createSdk(native, env = () => undefined) {
           opts.baseURL ?? env('CALLWAITINGAI_BASE_URL') ?? null,
           opts.maxRetries ?? null,
           opts.timeout ?? null,
+          runtime,
         );
       } catch (e) {
         throw new InvalidRequestError(e.message);
@@ -203,8 +219,13 @@ module.exports = function createSdk(native, env = () => undefined) {
       return this._native.baseUrl;
     }
 
+    /** What the client sends as `User-Agent` (`callwaitingai-node/0.1.0 node/20.11.0`). */
+    get userAgent() {
+      return this._native.userAgent;
+    }
+
     toString() {
-      return `CallWaitingAI(baseURL=${this.baseURL})`;
+      return `CallWaitingAI(baseURL=${this._native.displayBaseUrl})`;
     }
 
     [Symbol.for('nodejs.util.inspect.custom')]() {

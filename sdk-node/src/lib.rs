@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use callwaitingai::webhooks::{self as core, Provider, VerifyOptions};
 use callwaitingai::{Client, Page, RequestOptions};
@@ -32,6 +31,8 @@ pub struct NativeError {
     pub data: Option<Value>,
     /// Milliseconds, from `retry-after-ms` / `Retry-After`.
     pub retry_after_ms: Option<f64>,
+    /// The raw error body (the message is cut to 1000 characters).
+    pub body: Option<String>,
 }
 
 fn native_error(e: callwaitingai::Error) -> NativeError {
@@ -55,6 +56,9 @@ fn native_error(e: callwaitingai::Error) -> NativeError {
             .api_error()
             .and_then(callwaitingai::ApiError::retry_after)
             .map(|d| d.as_secs_f64() * 1000.0),
+        body: e
+            .api_error()
+            .map(|a| String::from_utf8_lossy(&a.body).into_owned()),
     }
 }
 
@@ -67,11 +71,11 @@ pub struct CallOptions {
     pub idempotency_key: Option<String>,
 }
 
-fn options(o: Option<CallOptions>) -> RequestOptions {
+fn options(o: Option<CallOptions>) -> callwaitingai::Result<RequestOptions> {
     let mut opts = RequestOptions::new();
-    let Some(o) = o else { return opts };
-    if let Some(t) = o.timeout.filter(|t| t.is_finite() && *t > 0.0) {
-        opts = opts.timeout(Duration::from_secs_f64(t / 1000.0));
+    let Some(o) = o else { return Ok(opts) };
+    if let Some(t) = o.timeout {
+        opts = opts.timeout(callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")?);
     }
     if let Some(n) = o.max_retries {
         opts = opts.max_retries(n);
@@ -82,7 +86,7 @@ fn options(o: Option<CallOptions>) -> RequestOptions {
     if let Some(k) = o.idempotency_key {
         opts = opts.idempotency_key(k);
     }
-    opts
+    Ok(opts)
 }
 
 #[napi(object)]
@@ -109,13 +113,15 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// `timeout` in milliseconds.
+    /// `timeout` in milliseconds; `runtime` names the JS runtime for `User-Agent`
+    /// (`node/20.11.0`).
     #[napi(constructor)]
     pub fn new(
         api_key: Option<String>,
         base_url: Option<String>,
         max_retries: Option<u32>,
         timeout: Option<f64>,
+        runtime: Option<String>,
     ) -> Result<Self> {
         let mut b = Client::builder();
         if let Some(k) = api_key {
@@ -127,9 +133,15 @@ impl NativeClient {
         if let Some(n) = max_retries {
             b = b.max_retries(n);
         }
-        if let Some(t) = timeout.filter(|t| t.is_finite() && *t > 0.0) {
-            b = b.timeout(Duration::from_secs_f64(t / 1000.0));
+        if let Some(t) = timeout {
+            let t = callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")
+                .map_err(|e| Error::new(Status::InvalidArg, e.message()))?;
+            b = b.timeout(t);
         }
+        b = b.user_agent(callwaitingai::bindings::user_agent(
+            "node",
+            runtime.as_deref().unwrap_or_default(),
+        ));
         b.build()
             .map(|client| Self { client })
             .map_err(|e| Error::new(Status::InvalidArg, e.message()))
@@ -138,6 +150,18 @@ impl NativeClient {
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
+    }
+
+    /// The base URL with any password replaced by `[redacted]`.
+    #[napi(getter)]
+    pub fn display_base_url(&self) -> String {
+        self.client.display_base_url()
+    }
+
+    /// What the client sends as `User-Agent`.
+    #[napi(getter)]
+    pub fn user_agent(&self) -> String {
+        self.client.user_agent().to_string()
     }
 
     /// Any operation by its operationId; never rejects (failures come back as `error`).
@@ -150,11 +174,15 @@ impl NativeClient {
         body: Option<Value>,
         opts: Option<CallOptions>,
     ) -> CallOutcome {
+        let opts = match options(opts) {
+            Ok(o) => o,
+            Err(e) => return failed(e),
+        };
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let res = self
             .client
             .operation(&op, &ids, query, body)
-            .options(options(opts))
+            .options(opts)
             .send_with_response()
             .await;
         match res {
@@ -182,11 +210,15 @@ impl NativeClient {
         query: Option<Value>,
         opts: Option<CallOptions>,
     ) -> PageOutcome {
+        let opts = match options(opts) {
+            Ok(o) => o,
+            Err(e) => return page_outcome(Err(e)),
+        };
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let res = self
             .client
             .list_operation(&op, &ids, query)
-            .options(options(opts))
+            .options(opts)
             .await;
         page_outcome(res.map(Some))
     }
@@ -400,8 +432,10 @@ pub fn native_meta_subscription_challenge(query: String, verify_token: String) -
 pub fn enable_logging(level: String) -> Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
         .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
+    // Colour only on a terminal: redirected logs stay plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
     Ok(())

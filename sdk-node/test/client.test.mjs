@@ -188,4 +188,5 @@ test('CALLWAITINGAI_LOG=debug logs requests without the key', { skip: !NATIVE &&
   const res = spawnSync('node', ['-e', script], { env: { ...process.env, CALLWAITINGAI_LOG: 'debug' }, encoding: 'utf8' });
   assert.match(res.stderr, /leads\.list/);
   assert.ok(!res.stderr.includes(KEY), 'the key is never logged');
+  assert.ok(!res.stderr.includes('\x1b['), `no colour codes when stderr is not a terminal: ${JSON.stringify(res.stderr.slice(0, 200))}`);
 });

@@ -8,7 +8,7 @@ import { ROOT } from '../test-support/helpers.mjs';
 
 const { Webhook, WebhookVerificationError, metaSubscriptionChallenge, verifyWebhook } = sdk;
 
-const vectorsPath = process.env.CALLWAITINGAI_VECTORS ?? path.join(ROOT, '..', 'shared', 'vectors', 'webhooks.json');
+const vectorsPath = process.env.CALLWAITINGAI_VECTORS ?? path.join(ROOT, 'tests', 'vectors', 'webhooks.json');
 const vectors = JSON.parse(fs.readFileSync(vectorsPath, 'utf8'));
 
 test('the shared vectors', () => {
@@ -29,6 +29,40 @@ test('the shared vectors', () => {
     if (outcome !== c.expect) failures.push(`${c.name}: expected ${c.expect}, got ${outcome}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('one verdict per input: new Webhook(secret).verify and verifyWebhook agree on every vector', () => {
+  const kindOf = (f) => {
+    try {
+      f();
+      return 'ok';
+    } catch (e) {
+      if (!(e instanceof WebhookVerificationError)) throw e;
+      return e.kind;
+    }
+  };
+  const isJson = (text) => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const standard = vectors.filter((c) => c.provider === 'standard' && isJson(c.body));
+  assert.ok(standard.length >= 10);
+  const disagreements = [];
+  for (const c of standard) {
+    const opts = { now: c.now ?? undefined, tolerance: c.tolerance ?? undefined };
+    for (const payload of [c.body, Buffer.from(c.body)]) {
+      const viaClass = kindOf(() => new Webhook(c.secret).verify(payload, c.headers, opts));
+      const viaFunction = kindOf(() => verifyWebhook({ payload, headers: c.headers, secret: c.secret, ...opts }));
+      if (viaClass !== viaFunction || viaClass !== c.expect) {
+        disagreements.push(`${c.name}: Webhook.verify ${viaClass}, verifyWebhook ${viaFunction}, expected ${c.expect}`);
+      }
+    }
+  }
+  assert.deepEqual(disagreements, []);
 });
 
 test('Webhook verifies strings, Buffers and Uint8Arrays and reports kinds', () => {

@@ -12,7 +12,9 @@ use std::time::Duration;
 use callwaitingai::operations::{OPERATIONS, Operation};
 use callwaitingai::{Client, Page, RequestOptions, naming};
 use futures::{Stream, StreamExt};
-use pyo3::exceptions::{PyException, PyStopAsyncIteration, PyStopIteration, PyTypeError};
+use pyo3::exceptions::{
+    PyException, PyRuntimeError, PyStopAsyncIteration, PyStopIteration, PyTypeError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
@@ -136,6 +138,10 @@ fn map_error(py: Python<'_>, e: callwaitingai::Error) -> PyErr {
     let _ = value.setattr("request_id", e.request_id());
     let _ = value.setattr("headers", headers);
     let _ = value.setattr("retry_after", retry_after);
+    let body = e
+        .api_error()
+        .map(|a| String::from_utf8_lossy(&a.body).into_owned());
+    let _ = value.setattr("body", body);
     let data = e.api_error().and_then(|a| a.data.clone());
     let _ = value.setattr("data", data.and_then(|d| pythonize::pythonize(py, &d).ok()));
     err
@@ -155,6 +161,44 @@ fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
     pythonize::pythonize(py, v)
         .map(Bound::unbind)
         .map_err(|e| PyTypeError::new_err(e.to_string()))
+}
+
+/// A timeout in seconds, checked by the core.
+fn seconds(t: f64) -> PyResult<Duration> {
+    callwaitingai::bindings::timeout(t, 1.0, "seconds")
+        .map_err(|e| PyTypeError::new_err(e.message()))
+}
+
+/// Runs `fut` on the runtime while this thread waits without the GIL, waking every 50 ms to
+/// let Python handle signals: Ctrl-C raises `KeyboardInterrupt` at once (and the call is
+/// dropped) instead of after the timeout.
+fn block_on<F>(py: Python<'_>, fut: F) -> PyResult<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let mut task = runtime().spawn(fut);
+    loop {
+        let waited = py.detach(|| {
+            runtime().block_on(async {
+                tokio::time::timeout(Duration::from_millis(50), &mut task).await
+            })
+        });
+        match waited {
+            Ok(Ok(out)) => return Ok(out),
+            Ok(Err(e)) => {
+                return Err(PyRuntimeError::new_err(format!(
+                    "the SDK's request task failed: {e}"
+                )));
+            }
+            Err(_still_running) => {
+                if let Err(signal) = py.check_signals() {
+                    task.abort();
+                    return Err(signal);
+                }
+            }
+        }
+    }
 }
 
 fn operation(id: &str) -> PyResult<&'static Operation> {
@@ -178,12 +222,7 @@ fn options(o: Option<PyOptions>) -> PyResult<RequestOptions> {
         return Ok(opts);
     };
     if let Some(t) = timeout {
-        if !t.is_finite() || t <= 0.0 {
-            return Err(PyTypeError::new_err(
-                "timeout must be a positive number of seconds",
-            ));
-        }
-        opts = opts.timeout(Duration::from_secs_f64(t));
+        opts = opts.timeout(seconds(t)?);
     }
     if let Some(n) = retries {
         opts = opts.max_retries(n);
@@ -303,13 +342,16 @@ impl NativeClient {
             b = b.max_retries(n);
         }
         if let Some(t) = timeout {
-            if !t.is_finite() || t <= 0.0 {
-                return Err(PyTypeError::new_err(
-                    "timeout must be a positive number of seconds",
-                ));
-            }
-            b = b.timeout(Duration::from_secs_f64(t));
+            b = b.timeout(seconds(t)?);
         }
+        let version = py.version_info();
+        b = b.user_agent(callwaitingai::bindings::user_agent(
+            "python",
+            &format!(
+                "python/{}.{}.{}",
+                version.major, version.minor, version.patch
+            ),
+        ));
         // The runtime must exist before the HTTP client is built.
         let _guard = runtime().enter();
         let client = b.build().map_err(|e| map_error(py, e))?;
@@ -320,6 +362,18 @@ impl NativeClient {
     #[getter]
     fn base_url(&self) -> &str {
         self.client.base_url()
+    }
+
+    /// The base URL with any password replaced by `[redacted]` (for `repr`).
+    #[getter]
+    fn display_base_url(&self) -> String {
+        self.client.display_base_url()
+    }
+
+    /// What the client sends as `User-Agent`.
+    #[getter]
+    fn user_agent(&self) -> &str {
+        self.client.user_agent()
     }
 
     /// Sends a call, blocking with the GIL released; returns `(status, headers, body)`.
@@ -335,7 +389,7 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let p = prepare(op, ids, query, body, opts)?;
         let client = self.client.clone();
-        let r = py.detach(|| runtime().block_on(run_call(client, p)));
+        let r = block_on(py, run_call(client, p))?;
         match r {
             Ok(r) => call_result(py, r),
             Err(e) => Err(map_error(py, e)),
@@ -377,7 +431,7 @@ impl NativeClient {
         let p = prepare(op, ids, query, None, opts)?;
         let schema = p.op.list_of;
         let client = self.client.clone();
-        let r = py.detach(|| runtime().block_on(run_list(client, p)));
+        let r = block_on(py, run_list(client, p))?;
         match r {
             Ok(page) => Ok(NativePage { page, schema }),
             Err(e) => Err(map_error(py, e)),
@@ -448,7 +502,7 @@ impl NativePage {
     fn next_page(&self, py: Python<'_>) -> PyResult<Option<NativePage>> {
         let page = self.page.clone();
         let schema = self.schema;
-        let r = py.detach(|| runtime().block_on(async move { page.next_page().await }));
+        let r = block_on(py, async move { page.next_page().await })?;
         match r {
             Ok(p) => Ok(p.map(|page| NativePage { page, schema })),
             Err(e) => Err(map_error(py, e)),
@@ -504,8 +558,7 @@ impl NativeItems {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let stream = self.stream.clone();
-        let next =
-            py.detach(|| runtime().block_on(async move { stream.lock().await.next().await }));
+        let next = block_on(py, async move { stream.lock().await.next().await })?;
         match next {
             Some(Ok(v)) => item_to_py(py, self.schema, v),
             Some(Err(e)) => Err(map_error(py, e)),
@@ -536,8 +589,10 @@ impl NativeItems {
 fn enable_logging(level: &str) -> PyResult<()> {
     let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
         .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    // Colour only on a terminal: redirected logs stay plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
     Ok(())

@@ -18,7 +18,7 @@ from callwaitingai.webhooks import meta_subscription_challenge, verify
 
 from .conftest import KEY, ROOT
 
-VECTORS = Path(os.environ.get("CALLWAITINGAI_VECTORS", ROOT.parent / "shared" / "vectors" / "webhooks.json"))
+VECTORS = Path(os.environ.get("CALLWAITINGAI_VECTORS", ROOT / "tests" / "vectors" / "webhooks.json"))
 
 
 def load_vectors():

@@ -22,7 +22,10 @@ async function wasmSource() {
 
 await initWasm({ module_or_path: await wasmSource() });
 
-const json = (v) => (v == null ? null : JSON.stringify(v));
+// NaN and the infinities become strings (JSON would make them null, silently dropping a bad
+// option); the core then rejects them like any other bad value.
+const json = (v) =>
+  v == null ? null : JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 /** A failure comes back from the module as the JSON text of `{error}`. */
 function pageOutcome(r) {
@@ -64,12 +67,20 @@ function platformUrl(url) {
 }
 
 class NativeClient {
-  constructor(apiKey, baseUrl, maxRetries, timeout) {
-    this._client = new wasm.NativeClient(apiKey ?? undefined, platformUrl(baseUrl), maxRetries ?? undefined, timeout ?? undefined);
+  constructor(apiKey, baseUrl, maxRetries, timeout, runtime) {
+    this._client = new wasm.NativeClient(apiKey ?? undefined, platformUrl(baseUrl), maxRetries ?? undefined, timeout ?? undefined, runtime);
   }
 
   get baseUrl() {
     return this._client.baseUrl;
+  }
+
+  get displayBaseUrl() {
+    return this._client.displayBaseUrl;
+  }
+
+  get userAgent() {
+    return this._client.userAgent;
   }
 
   async request(op, ids, query, body, opts) {
@@ -106,7 +117,16 @@ function env(name) {
   return undefined;
 }
 
-const sdk = createSdk(native, env);
+/** The runtime, for `X-CallWaitingAI-Client`: `deno/2.1.0`, `bun/1.2.0`, `node/20.11.0` or `browser`. */
+function runtime() {
+  if (typeof Deno !== 'undefined' && Deno.version) return `deno/${Deno.version.deno}`;
+  if (typeof Bun !== 'undefined' && Bun.version) return `bun/${Bun.version}`;
+  if (typeof process !== 'undefined' && process.versions && process.versions.node) return `node/${process.versions.node}`;
+  if (typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers') return 'workerd';
+  return 'browser';
+}
+
+const sdk = createSdk(native, env, runtime());
 
 export default sdk.CallWaitingAI;
 export const {

@@ -10,7 +10,6 @@
 #![allow(missing_docs)] // the public surface is documented in index.d.ts
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use callwaitingai::webhooks::{self as core, Provider, VerifyOptions};
 use callwaitingai::{Client, Page, RequestOptions};
@@ -43,6 +42,7 @@ fn error_json(e: &callwaitingai::Error) -> Value {
             .api_error()
             .and_then(callwaitingai::ApiError::retry_after)
             .map(|d| d.as_secs_f64() * 1000.0),
+        "body": e.api_error().map(|a| String::from_utf8_lossy(&a.body).into_owned()),
     })
 }
 
@@ -68,11 +68,16 @@ fn options(text: Option<String>) -> callwaitingai::Result<RequestOptions> {
     let Some(Value::Object(o)) = parse_json("the request options", text)? else {
         return Ok(opts);
     };
-    if let Some(t) = o.get("timeout").and_then(Value::as_f64)
-        && t.is_finite()
-        && t > 0.0
-    {
-        opts = opts.timeout(Duration::from_secs_f64(t / 1000.0));
+    match o.get("timeout") {
+        None | Some(Value::Null) => {}
+        // JSON has no NaN or infinities: JSON.stringify turns them into null, so the JS
+        // layer checks those; numbers are checked here.
+        Some(t) => {
+            let t = t.as_f64().ok_or_else(|| {
+                invalid(format!("timeout must be a number of milliseconds, got {t}"))
+            })?;
+            opts = opts.timeout(callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")?);
+        }
     }
     if let Some(n) = o.get("maxRetries").and_then(Value::as_u64) {
         opts = opts.max_retries(u32::try_from(n).unwrap_or(u32::MAX));
@@ -107,6 +112,7 @@ impl NativeClient {
         base_url: Option<String>,
         max_retries: Option<u32>,
         timeout: Option<f64>,
+        runtime: Option<String>,
     ) -> Result<NativeClient, JsError> {
         let mut b = Client::builder();
         if let Some(k) = api_key {
@@ -118,9 +124,15 @@ impl NativeClient {
         if let Some(n) = max_retries {
             b = b.max_retries(n);
         }
-        if let Some(t) = timeout.filter(|t| t.is_finite() && *t > 0.0) {
-            b = b.timeout(Duration::from_secs_f64(t / 1000.0));
+        if let Some(t) = timeout {
+            let t = callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")
+                .map_err(|e| JsError::new(&e.message()))?;
+            b = b.timeout(t);
         }
+        b = b.user_agent(callwaitingai::bindings::user_agent(
+            "web",
+            runtime.as_deref().unwrap_or_default(),
+        ));
         b.build()
             .map(|client| Self { client })
             .map_err(|e| JsError::new(&e.message()))
@@ -129,6 +141,16 @@ impl NativeClient {
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
+    }
+
+    #[wasm_bindgen(getter, js_name = displayBaseUrl)]
+    pub fn display_base_url(&self) -> String {
+        self.client.display_base_url()
+    }
+
+    #[wasm_bindgen(getter, js_name = userAgent)]
+    pub fn user_agent(&self) -> String {
+        self.client.user_agent().to_string()
     }
 
     /// Any operation by its operationId. Resolves to the JSON text of `{status, headers, data}`

@@ -100,3 +100,37 @@ test('webhook verification in the page: the shared vectors, synchronously', { ti
   assert.deepEqual(out.failures, []);
   assert.equal(out.id, 'lead_1');
 });
+
+test('a server started with no CORS flag admits cross-origin calls with an API key; a refused call says so and is not retried', { timeout: 120_000 }, async (t) => {
+  const site = await serveStatic(t, { '/pkg/': PKG, '/': path.join(ROOT, 'examples', 'browser') });
+  const open = await startServer(t);
+  const { page, logs } = await launch(t);
+  await page.goto(`${site}/`);
+  const result = await page.evaluate(async ({ api, key }) => {
+    const { CallWaitingAI } = await import('/pkg/index.js');
+    const client = new CallWaitingAI({ apiKey: key, baseURL: api, maxRetries: 0 });
+    const lead = await client.leads.create({ name: 'Cross-origin', source: 'web' }, { idempotencyKey: 'cors-1', headers: { 'x-app': 'test' } });
+    const page = await client.leads.list({ limit: 5 });
+    return { id: lead.id, listed: page.data.map((l) => l.id) };
+  }, { api: open, key: KEY });
+  assert.match(result.id, /^lead_/, logs.join('\n'));
+  assert.ok(result.listed.includes(result.id));
+  // Chromium still lets `Access-Control-Allow-Headers: *` cover Authorization, with a
+  // deprecation warning; the server no longer sends it.
+  assert.ok(!logs.some((l) => /wildcard|Authorization/i.test(l)), logs.join('\n'));
+
+  // A server that allows another origin only: fetch() is refused. The error says what
+  // happened, and the SDK does not spend retries (5 would take > 10 s of backoff) on it.
+  const closed = await startServer(t, ['--cors-origin', 'http://elsewhere.example']);
+  const refused = await page.evaluate(async ({ api, key }) => {
+    const { CallWaitingAI, APIConnectionError } = await import('/pkg/index.js');
+    const started = performance.now();
+    const e = await new CallWaitingAI({ apiKey: key, baseURL: api, maxRetries: 5 }).leads.list().catch((e) => e);
+    return { connection: e instanceof APIConnectionError, message: e.message, ms: performance.now() - started };
+  }, { api: closed, key: KEY });
+  assert.equal(refused.connection, true);
+  assert.match(refused.message, /browser refused the request/);
+  assert.match(refused.message, /CORS/);
+  assert.doesNotMatch(refused.message, /JsValue|TypeError/);
+  assert.ok(refused.ms < 5000, `took ${refused.ms} ms: was it retried?`);
+});

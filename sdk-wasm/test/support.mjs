@@ -9,7 +9,7 @@ export { KEY, ROOT, startServer } from '../../sdk-node/test-support/helpers.mjs'
 export const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PKG = path.join(HERE, 'pkg');
 export const VECTORS = JSON.parse(
-  fs.readFileSync(process.env.CALLWAITINGAI_VECTORS ?? path.join(HERE, '..', '..', 'shared', 'vectors', 'webhooks.json'), 'utf8'),
+  fs.readFileSync(process.env.CALLWAITINGAI_VECTORS ?? path.join(HERE, '..', 'tests', 'vectors', 'webhooks.json'), 'utf8'),
 );
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };

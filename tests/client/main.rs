@@ -5,5 +5,6 @@
 mod edge_cases;
 mod errors;
 mod every_operation;
+mod hostile;
 mod pagination;
 mod retries;

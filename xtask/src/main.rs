@@ -159,6 +159,10 @@ fn test(root: &Path) -> Result<()> {
         sh(cargo().args(["fmt", "--manifest-path", WASM_MANIFEST, "--", "--check"]))
     })?;
     step("codegen drift", &mut || codegen_cmd(root, true))?;
+    step(
+        "webhook vectors: the repository's copy holds every shared case",
+        &mut || check_vectors(root),
+    )?;
     step("readme excerpts", &mut || {
         let problems = readme::check(root);
         if problems.is_empty() {
@@ -221,11 +225,74 @@ fn test(root: &Path) -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"))
     })?;
 
+    step(
+        "the test run left the work tree as it was (git status)",
+        &mut || {
+            let out = Command::new("git")
+                .args(["status", "--porcelain", "--untracked-files=all"])
+                .current_dir(root)
+                .output()
+                .context("running git status")?;
+            let dirty = String::from_utf8_lossy(&out.stdout);
+            if !out.status.success() {
+                println!("not a git checkout: nothing to compare");
+                return Ok(());
+            }
+            if std::env::var_os("CI").is_some() && !dirty.trim().is_empty() {
+                bail!(
+                    "the test run changed or created tracked-looking files (commit or ignore them):\n{dirty}"
+                );
+            }
+            if !dirty.trim().is_empty() {
+                println!("the work tree has changes (yours, or the run's):\n{dirty}");
+            }
+            Ok(())
+        },
+    )?;
+
     eprintln!("\nstep timings:");
     for (name, secs) in &timings {
         eprintln!("  {secs:>7.1}s  {name}");
     }
     eprintln!("  {:>7.1}s  total", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `tests/vectors/webhooks.json` must hold every case of the product's shared vector file,
+/// unchanged, when that file is beside the clone (`../shared/vectors/`). Nothing else reads it.
+fn check_vectors(root: &Path) -> Result<()> {
+    let ours_path = root.join("tests/vectors/webhooks.json");
+    let ours: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(&ours_path)
+            .with_context(|| format!("reading {}", ours_path.display()))?,
+    )
+    .context("tests/vectors/webhooks.json is not a list of cases")?;
+    let shared_path = root.join("../shared/vectors/webhooks.json");
+    let Ok(text) = std::fs::read_to_string(&shared_path) else {
+        println!(
+            "no ../shared/vectors beside this clone: {} cases in tests/vectors, nothing to compare",
+            ours.len()
+        );
+        return Ok(());
+    };
+    let shared: Vec<serde_json::Value> =
+        serde_json::from_str(&text).context("../shared/vectors/webhooks.json is not a list")?;
+    let missing: Vec<String> = shared
+        .iter()
+        .filter(|case| !ours.contains(case))
+        .map(|case| case["name"].as_str().unwrap_or("(unnamed)").to_string())
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "tests/vectors/webhooks.json lacks or changed these cases of ../shared/vectors: {}; copy them in",
+            missing.join(", ")
+        );
+    }
+    println!(
+        "tests/vectors holds all {} shared cases (+{} of our own)",
+        shared.len(),
+        ours.len() - shared.len()
+    );
     Ok(())
 }
 

@@ -69,7 +69,14 @@ pub fn parse(
             if n < 1 {
                 return Err(ApiError::validation("limit", "limit must be at least 1"));
             }
-            usize::try_from(n).unwrap_or(MAX_LIMIT).min(MAX_LIMIT)
+            if n > MAX_LIMIT as i64 {
+                // The spec says `maximum: 100`: a larger limit is refused, not quietly cut.
+                return Err(ApiError::bad_request(format!(
+                    "limit must be at most {MAX_LIMIT}, got {n}; page with nextCursor for more"
+                ))
+                .with_data(json!({ "field": "limit" })));
+            }
+            usize::try_from(n).unwrap_or(MAX_LIMIT)
         }
     };
     let offset = match q.get("offset") {

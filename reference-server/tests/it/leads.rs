@@ -194,10 +194,13 @@ async fn limits_offsets_sorts_filters_and_fields() {
     let s = server().await;
     create_many(&s, 120, "Lead").await;
     let r = get(&s, "/api/v1/leads?limit=1000", KEY_A).await;
+    assert_eq!(r.status, 400, "limit above 100 is refused: {}", r.body);
+    assert_eq!(r.body["error"]["data"]["field"], "limit");
+    let r = get(&s, "/api/v1/leads?limit=100", KEY_A).await;
     assert_eq!(
         r.body["data"].as_array().unwrap().len(),
         100,
-        "limit is capped at 100"
+        "limit 100 is the largest page"
     );
     assert_eq!(
         get(&s, "/api/v1/leads", KEY_A).await.body["data"]

@@ -7,6 +7,7 @@ mod api_keys;
 mod auth;
 mod binary;
 mod calls_chat;
+mod cli;
 mod idempotency;
 mod leads;
 mod login;

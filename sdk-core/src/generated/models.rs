@@ -590,7 +590,7 @@ pub struct LeadUpdateParams {
     /// Free-form notes.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub notes: Patch<String>,
-    /// Labels (replaces the list).
+    /// Labels (replaces the list; `[]` clears it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }

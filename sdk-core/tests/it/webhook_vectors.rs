@@ -1,4 +1,4 @@
-//! The providers' own published vectors, from `../shared/vectors/webhooks.json`.
+//! The providers' own published vectors and our own cases, from `tests/vectors/webhooks.json`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ struct Case {
 
 pub fn vectors_path() -> PathBuf {
     std::env::var_os("CALLWAITINGAI_VECTORS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/webhooks.json"),
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/webhooks.json"),
         PathBuf::from,
     )
 }
@@ -43,7 +43,7 @@ pub fn vectors_path() -> PathBuf {
 fn cases() -> Vec<Case> {
     let path = vectors_path();
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the shared vectors at {}: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("cannot read the webhook vectors at {}: {e}", path.display()));
     serde_json::from_str(&text).expect("webhooks.json is a list of cases")
 }
 

@@ -45,7 +45,7 @@ class _Base:
         return self._base_url
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        return f"{type(self).__name__}(base_url={self._native.display_base_url!r})"
 
 
 class Client(_SyncResources, _Base):

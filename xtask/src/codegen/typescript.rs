@@ -56,6 +56,8 @@ export declare class CallWaitingAIError extends Error {
   readonly data?: Record<string, unknown>;
   /** Seconds, from `Retry-After` / `retry-after-ms`. */
   readonly retryAfter?: number;
+  /** The raw error body, when the API answered (`message` is cut to 1000 characters). */
+  readonly body?: string;
 }
 export declare class APIError extends CallWaitingAIError {}
 export declare class BadRequestError extends APIError {}
@@ -376,7 +378,7 @@ impl Gen<'_> {
             }
             s.push_str("}\n\n");
         }
-        s.push_str("/** The CallWaitingAI client. */\nexport declare class CallWaitingAI {\n  constructor(options?: ClientOptions);\n  readonly baseURL: string;\n");
+        s.push_str("/** The CallWaitingAI client. */\nexport declare class CallWaitingAI {\n  constructor(options?: ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n");
         for top in paths.iter().filter(|p| p.len() == 1) {
             let _ = writeln!(s, "  readonly {}: {};", top[0], iface(top));
         }

@@ -1,0 +1,129 @@
+// The JS client as users run it, against hostile local servers: bad arguments reject (never
+// throw synchronously), bad timeouts, a body that never ends, a huge error body, dot ids, how
+// the package names itself, what toString shows. Runs against @callwaitingai/sdk and (from
+// sdk-wasm's `npm test`) @callwaitingai/web.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+
+import { NATIVE, sdk } from '../test-support/sdk.mjs';
+import { KEY } from '../test-support/helpers.mjs';
+
+const { default: CallWaitingAI, APIError, BadRequestError, InvalidRequestError } = sdk;
+
+/** A raw TCP server on 127.0.0.1:0: `reply(socket)` answers each request; heads are kept. */
+async function rawServer(t, reply) {
+  const heads = [];
+  const state = { sent: 0 };
+  const server = net.createServer((sock) => {
+    let head = '';
+    sock.on('error', () => {});
+    sock.on('data', (d) => {
+      if (head.includes('\r\n\r\n')) return;
+      head += d.toString('latin1');
+      if (head.includes('\r\n\r\n')) {
+        heads.push(head);
+        reply(sock, state);
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => {
+    server.close(resolve);
+    server.unref();
+  }));
+  return { url: `http://127.0.0.1:${server.address().port}`, heads, state, server };
+}
+
+const ok = (sock) => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+
+test('every method rejects bad arguments through its promise, never synchronously', async (t) => {
+  const { url, heads } = await rawServer(t, ok);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  const calls = {
+    'leads.retrieve(undefined)': () => client.leads.retrieve(undefined),
+    'leads.retrieve(null)': () => client.leads.retrieve(null),
+    'leads.update()': () => client.leads.update(),
+    'calls.addTranscript(undefined, {})': () => client.calls.addTranscript(undefined, { segments: [] }),
+    'webhooks.deliveries(undefined)': () => client.webhooks.deliveries(undefined),
+    'apiKeys.rotate("..")': () => client.apiKeys.rotate('..'),
+    'leads.delete(".")': () => client.leads.delete('.'),
+    'leads.list({}, { timeout: NaN })': () => client.leads.list({}, { timeout: NaN }),
+    'leads.create({name}, { timeout: -1 })': () => client.leads.create({ name: 'x' }, { timeout: -1 }),
+    'leads.create({name}, { timeout: 1e300 })': () => client.leads.create({ name: 'x' }, { timeout: 1e300 }),
+  };
+  for (const [label, call] of Object.entries(calls)) {
+    let returned;
+    assert.doesNotThrow(() => {
+      returned = call();
+    }, label);
+    assert.equal(typeof returned.then, 'function', label);
+    const caught = await returned.catch((e) => e);
+    assert.ok(caught instanceof InvalidRequestError, `${label}: ${caught}`);
+  }
+  assert.deepEqual(heads, [], 'nothing was sent');
+});
+
+test('a bad client timeout is an InvalidRequestError, not a silent default', () => {
+  for (const timeout of [NaN, -5, 0, Infinity, 1e300]) {
+    assert.throws(() => new CallWaitingAI({ apiKey: KEY, baseURL: 'http://127.0.0.1:9', timeout }), InvalidRequestError, String(timeout));
+  }
+});
+
+test('ids stay one path segment', async (t) => {
+  const { url, heads } = await rawServer(t, ok);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  await client.leads.delete('a/../b');
+  assert.match(heads[0], /^DELETE \/api\/v1\/leads\/a%2F\.\.%2Fb HTTP\/1\.1\r\n/);
+});
+
+test('a body that never ends fails at the limit, typed, without holding it', { timeout: 60_000 }, async (t) => {
+  const { url, state } = await rawServer(t, (sock, state) => {
+    sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n');
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => {
+      while (!sock.destroyed && sock.write(chunk)) state.sent += chunk.length;
+      if (!sock.destroyed) sock.once('drain', pump);
+    };
+    sock.on('close', () => {});
+    pump();
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  const started = Date.now();
+  const e = await client.leads.retrieve('lead_1').catch((e) => e);
+  assert.ok(e instanceof APIError, String(e));
+  assert.match(e.message, /max_response_bytes/);
+  assert.ok(Date.now() - started < 20_000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(state.sent < 64 * 1024 * 1024, `${state.sent} bytes were read`);
+});
+
+test('a long error message is cut; the body stays on the error', async (t) => {
+  const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'y'.repeat(4 * 1024 * 1024) } });
+  const { url } = await rawServer(t, (sock) => {
+    sock.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+  });
+  const e = await new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 }).leads.retrieve('lead_1').catch((e) => e);
+  assert.ok(e instanceof BadRequestError, String(e));
+  assert.ok(e.message.length < 2000, `${e.message.length}`);
+  assert.equal(e.body.length, body.length);
+});
+
+test('the package names itself with its runtime', async (t) => {
+  const { url, heads } = await rawServer(t, ok);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  await client.leads.delete('lead_1');
+  const pkg = NATIVE ? 'node' : 'web';
+  const want = new RegExp(`^callwaitingai-${pkg}/\\d+\\.\\d+\\.\\d+ node/${process.versions.node.replace(/\./g, '\\.')}$`);
+  assert.match(client.userAgent, want);
+  const head = heads[0].toLowerCase();
+  assert.ok(head.includes(`x-callwaitingai-client: ${client.userAgent}\r\n`), heads[0]);
+  if (NATIVE) assert.ok(head.includes(`user-agent: ${client.userAgent}\r\n`), heads[0]);
+  assert.ok(!head.includes('callwaitingai-rust'), heads[0]);
+});
+
+test('toString never shows a password in the base URL', () => {
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: 'http://user:hunter2@127.0.0.1:9' });
+  assert.ok(!String(client).includes('hunter2'), String(client));
+  assert.ok(!String(client).includes(KEY));
+});
