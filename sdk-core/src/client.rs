@@ -553,6 +553,14 @@ async fn send(
     }
 }
 
+/// How browsers word a refused fetch: Chromium, Firefox, Safari.
+#[cfg(target_arch = "wasm32")]
+const BROWSER_FETCH_REFUSALS: [&str; 3] = [
+    "Failed to fetch",
+    "NetworkError when attempting to fetch",
+    "Load failed",
+];
+
 /// The body, chunk by chunk, failing as soon as it passes `max_bytes` (the rest is never read:
 /// dropping the stream closes the connection, or aborts the fetch).
 async fn read_body(
@@ -597,10 +605,11 @@ fn transport_error(e: reqwest::Error) -> Error {
         return Error::Timeout { message };
     }
     #[cfg(target_arch = "wasm32")]
-    if message.contains("TypeError") {
-        // fetch() rejects with a bare TypeError for a CORS refusal, a blocked URL (mixed
-        // content, an extension) and a network failure alike; the browser's console says which,
-        // the page cannot. Sending it again would most likely be refused again.
+    if BROWSER_FETCH_REFUSALS.iter().any(|m| message.contains(m)) {
+        // A browser's fetch() rejects with a bare TypeError for a CORS refusal, a blocked URL
+        // (mixed content, an extension) and a network failure alike; the console says which,
+        // the page cannot. Sending it again would most likely be refused again. (Node, Deno
+        // and Bun say what failed, "fetch failed: other side closed"…: those are retried.)
         return Error::Connection {
             message: "the browser refused the request or could not reach the server: a CORS \
                       refusal (is this page's origin allowed by the server?), a blocked URL \
