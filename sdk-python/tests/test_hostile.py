@@ -137,30 +137,25 @@ def test_ctrl_c_interrupts_a_blocking_call_at_once(tmp_path):
         silent.close()
 
 
-def test_a_fifty_megabyte_error_message_is_cut_and_the_body_kept(raw_server):
-    message = "y" * (50 * 1024 * 1024)
-    body = ('{"error":{"code":"BAD_REQUEST","message":"%s"}}' % message).encode()
+def _error_body_server(raw_server, message_bytes: int):
+    body = ('{"error":{"code":"BAD_REQUEST","message":"%s"}}' % ("y" * message_bytes)).encode()
 
     def reply(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body))
         conn.sendall(body)
 
-    server = raw_server(reply)
+    return raw_server(reply), body
+
+
+def test_a_fifty_megabyte_error_body_is_over_the_default_limit(raw_server):
+    server, _ = _error_body_server(raw_server, 50 * 1024 * 1024)
     client = Client(api_key=KEY, base_url=server.url, max_retries=0)
-    # The default body limit is 16 MiB: this body is over it.
     with pytest.raises(APIError, match="max_response_bytes"):
         client.leads.retrieve("lead_1")
 
 
 def test_a_long_error_message_is_cut_in_str_and_kept_in_body(raw_server):
-    message = "y" * (4 * 1024 * 1024)
-    body = ('{"error":{"code":"BAD_REQUEST","message":"%s"}}' % message).encode()
-
-    def reply(conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body))
-        conn.sendall(body)
-
-    server = raw_server(reply)
+    server, body = _error_body_server(raw_server, 4 * 1024 * 1024)
     client = Client(api_key=KEY, base_url=server.url, max_retries=0)
     with pytest.raises(BadRequestError) as e:
         client.leads.retrieve("lead_1")

@@ -29,7 +29,13 @@ impl Server {
 
     /// Starts and also reads `lines` more stdout lines after `listening on`.
     fn start_with_lines(args: &[&str], lines: usize) -> Self {
+        Self::start_in(&std::env::temp_dir(), args, lines)
+    }
+
+    /// Like [`start_with_lines`](Self::start_with_lines), in the working directory `cwd`.
+    fn start_in(cwd: &std::path::Path, args: &[&str], lines: usize) -> Self {
         let mut child = Command::new(BIN)
+            .current_dir(cwd)
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::piped())
@@ -145,55 +151,21 @@ async fn db_keeps_data_across_restarts_and_memory_keeps_nothing() {
     }
     // --memory: a restart forgets, and no database file appears in the working directory.
     let cwd = temp_dir("memory");
-    let run = |cwd: &PathBuf| {
-        let mut child = Command::new(BIN)
-            .current_dir(cwd)
-            .args([
-                "--addr",
-                "127.0.0.1:0",
-                "--memory",
-                "--bootstrap-key",
-                &boot,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        (
-            child,
-            line.trim().trim_start_matches("listening on ").to_string(),
-        )
+    let memory = ["--memory", "--bootstrap-key", &boot];
+    let lead: Value = {
+        let s = Server::start_in(&cwd, &memory, 0);
+        s.post("/leads", KEY, json!({"name": "Fleeting"}))
+            .await
+            .json()
+            .await
+            .unwrap()
     };
-    let (mut a, url) = run(&cwd);
-    let lead: Value = reqwest::Client::new()
-        .post(format!("{url}/api/v1/leads"))
-        .bearer_auth(KEY)
-        .json(&json!({"name": "Fleeting"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let _ = a.kill();
-    let _ = a.wait();
-    let (mut b, url) = run(&cwd);
-    let status = reqwest::Client::new()
-        .get(format!(
-            "{url}/api/v1/leads/{}",
-            lead["id"].as_str().unwrap()
-        ))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    let _ = b.kill();
-    let _ = b.wait();
+    let status = {
+        let s = Server::start_in(&cwd, &memory, 0);
+        s.get(&format!("/leads/{}", lead["id"].as_str().unwrap()), KEY)
+            .await
+            .status()
+    };
     assert_eq!(status, 404, "--memory kept a lead across a restart");
     assert_eq!(
         std::fs::read_dir(&cwd).unwrap().count(),
@@ -231,8 +203,14 @@ async fn bootstrap_key_and_user_give_working_credentials() {
 async fn demo_prints_a_key_that_sees_sample_data() {
     let s = Server::start_with_lines(&["--memory", "--demo"], 1);
     let key = s.extra[0].rsplit(' ').next().unwrap().to_string();
-    let page: Value = s.get("/leads", &key).await.json().await.unwrap();
-    assert!(page["data"].as_array().unwrap().len() >= 6, "{page}");
+    assert!(key.starts_with("cw_test_"), "{:?}", s.extra);
+    for (path, at_least) in [("/leads", 6), ("/calls", 4), ("/chat/sessions", 3)] {
+        let page: Value = s.get(path, &key).await.json().await.unwrap();
+        assert!(
+            page["data"].as_array().unwrap().len() >= at_least,
+            "{path}: {page}"
+        );
+    }
 }
 
 #[tokio::test]
