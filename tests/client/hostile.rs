@@ -4,15 +4,18 @@
 use std::time::{Duration, Instant};
 
 use callwaitingai::models::{LeadCreateParams, LeadsListParams};
-use callwaitingai::{Client, Error, RequestOptions};
+use callwaitingai::{Client, ClientBuilder, Error, RequestOptions};
 use callwaitingai_tests::{Hostile, HostileReply, KEY};
 use futures::TryStreamExt;
 use proptest::prelude::*;
 
+/// A builder for a client of `url` with the test key.
+fn builder(url: &str) -> ClientBuilder {
+    Client::builder().api_key(KEY).base_url(url)
+}
+
 fn client(url: &str) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(url)
+    builder(url)
         .max_retries(0)
         .timeout(Duration::from_secs(5))
         .build()
@@ -105,9 +108,7 @@ proptest! {
         let t0 = Instant::now();
         rt.block_on(async move {
             let server = Hostile::start(HostileReply::Raw(reply)).await;
-            let c = Client::builder()
-                .api_key(KEY)
-                .base_url(&server.url)
+            let c = builder(&server.url)
                 .max_retries(0)
                 .timeout(Duration::from_millis(300))
                 .deadline(Duration::from_millis(600))
@@ -149,9 +150,7 @@ use futures::StreamExt;
 #[tokio::test]
 async fn a_body_that_never_ends_fails_typed_at_the_limit() {
     let server = Hostile::start(HostileReply::Endless { chunk: 64 * 1024 }).await;
-    let c = Client::builder()
-        .api_key(KEY)
-        .base_url(&server.url)
+    let c = builder(&server.url)
         .max_retries(0)
         .max_response_bytes(1024 * 1024)
         .build()
@@ -195,9 +194,7 @@ async fn a_declared_length_over_the_limit_fails_before_reading() {
         b"{}",
     ))
     .await;
-    let c = Client::builder()
-        .api_key(KEY)
-        .base_url(&server.url)
+    let c = builder(&server.url)
         .max_retries(0)
         .max_response_bytes(1000)
         .build()
@@ -217,12 +214,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
         ),
         b"",
     ));
-    let c = Client::builder()
-        .api_key(KEY)
-        .base_url(&server.url)
-        .max_retries(1)
-        .build()
-        .unwrap();
+    let c = builder(&server.url).max_retries(1).build().unwrap();
     let t = Instant::now();
     let e = c.leads().retrieve("lead_1").await.unwrap_err();
     assert_eq!(e.status(), Some(503));
@@ -238,18 +230,13 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn absurd_retry_after_values_are_not_waited_for_and_never_panic() {
     let server = Hostile::start(HostileReply::Raw(Vec::new())).await;
+    let c = builder(&server.url).max_retries(1).build().unwrap();
     for v in ["1e300", "inf", "NaN", "-5", "99999999999999999999"] {
         for name in ["retry-after", "retry-after-ms"] {
             server.set(raw(
                 &format!("HTTP/1.1 429 Too Many\r\n{name}: {v}\r\ncontent-length: 0\r\n\r\n"),
                 b"",
             ));
-            let c = Client::builder()
-                .api_key(KEY)
-                .base_url(&server.url)
-                .max_retries(1)
-                .build()
-                .unwrap();
             let t = Instant::now();
             let e = c.leads().retrieve("lead_1").await.unwrap_err();
             assert_eq!(e.status(), Some(429), "{name}: {v}");
@@ -287,9 +274,7 @@ async fn a_fifty_megabyte_error_body_gives_a_short_message_and_keeps_the_body() 
         body.as_bytes(),
     ))
     .await;
-    let c = Client::builder()
-        .api_key(KEY)
-        .base_url(&server.url)
+    let c = builder(&server.url)
         .max_response_bytes(64 * 1024 * 1024)
         .build()
         .unwrap();
@@ -305,9 +290,7 @@ async fn the_rust_sdk_names_itself() {
     let ours = callwaitingai::RUST_USER_AGENT;
     assert!(ours.starts_with("callwaitingai-rust/0."), "{ours}");
     let _ = client(&server.url).leads().delete("lead_1").await;
-    let custom = Client::builder()
-        .api_key(KEY)
-        .base_url(&server.url)
+    let custom = builder(&server.url)
         .user_agent("callwaitingai-python/0.1.0 python/3.11.7")
         .build()
         .unwrap();
@@ -335,9 +318,7 @@ async fn the_rust_sdk_names_itself() {
         heads[1]
     );
     assert!(
-        Client::builder()
-            .api_key(KEY)
-            .base_url(&server.url)
+        builder(&server.url)
             .user_agent("bad\nagent")
             .build()
             .is_err()
