@@ -776,8 +776,6 @@ export interface LeadsListParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'name' | '-name';
   /** Only leads with this status. */
@@ -792,12 +790,6 @@ export interface LeadsListParams {
   q?: string;
 }
 
-/** Query parameters of `leads.retrieve`. */
-export interface LeadsRetrieveParams {
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
-}
-
 /** Query parameters of `calls.list`. */
 export interface CallsListParams {
   /** Page size, 1 to 100. */
@@ -806,8 +798,6 @@ export interface CallsListParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'startedAt' | '-startedAt';
   /** Only calls with this status. */
@@ -822,12 +812,6 @@ export interface CallsListParams {
   createdBefore?: string;
 }
 
-/** Query parameters of `calls.retrieve`. */
-export interface CallsRetrieveParams {
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
-}
-
 /** Query parameters of `chat.sessions.list`. */
 export interface ChatSessionsListParams {
   /** Page size, 1 to 100. */
@@ -836,8 +820,6 @@ export interface ChatSessionsListParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt';
   /** Only sessions linked to this lead. */
@@ -850,12 +832,6 @@ export interface ChatSessionsListParams {
   createdBefore?: string;
 }
 
-/** Query parameters of `chat.sessions.retrieve`. */
-export interface ChatSessionsRetrieveParams {
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
-}
-
 /** Query parameters of `chat.sessions.messages`. */
 export interface ChatSessionsMessagesParams {
   /** Page size, 1 to 100. */
@@ -864,8 +840,6 @@ export interface ChatSessionsMessagesParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Sort order; a leading `-` sorts descending. Default `createdAt`. */
   sort?: 'createdAt' | '-createdAt';
 }
@@ -902,16 +876,8 @@ export interface WebhooksListParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt';
-}
-
-/** Query parameters of `webhooks.retrieve`. */
-export interface WebhooksRetrieveParams {
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
 }
 
 /** Query parameters of `webhooks.deliveries`. */
@@ -922,8 +888,6 @@ export interface WebhooksDeliveriesParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
   /** Only deliveries with this status. */
   status?: WebhookDeliveryStatus;
   /** Only deliveries of this event type. */
@@ -938,8 +902,6 @@ export interface ApiKeysListParams {
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
-  /** Comma-separated fields to return (`id` is always returned). */
-  fields?: string;
 }
 
 export interface HealthResource {
@@ -960,7 +922,7 @@ export interface LeadsResource {
   /** Create a lead (`POST /leads`). */
   create(params: LeadCreateParams, options?: RequestOptions): Promise<Lead>;
   /** Retrieve a lead (`GET /leads/{id}`). */
-  retrieve(id: string, params?: LeadsRetrieveParams, options?: RequestOptions): Promise<Lead>;
+  retrieve(id: string, options?: RequestOptions): Promise<Lead>;
   /** Delete a lead (`DELETE /leads/{id}`). */
   delete(id: string, options?: RequestOptions): Promise<DeletedObject>;
   /** Update a lead (`PATCH /leads/{id}`). */
@@ -973,7 +935,7 @@ export interface CallsResource {
   /** Log a call (`POST /calls`). */
   create(params: CallCreateParams, options?: RequestOptions): Promise<Call>;
   /** Retrieve a call (`GET /calls/{id}`). */
-  retrieve(id: string, params?: CallsRetrieveParams, options?: RequestOptions): Promise<Call>;
+  retrieve(id: string, options?: RequestOptions): Promise<Call>;
   /** Update a call (for example, end it) (`PATCH /calls/{id}`). */
   update(id: string, params?: CallUpdateParams, options?: RequestOptions): Promise<Call>;
   /** Add transcript segments to a call (`POST /calls/{id}/transcript`). */
@@ -990,7 +952,7 @@ export interface ChatSessionsResource {
   /** List chat sessions (`GET /chat/sessions`). */
   list(params?: ChatSessionsListParams, options?: RequestOptions): PagePromise<ChatSession>;
   /** Retrieve a chat session (`GET /chat/sessions/{id}`). */
-  retrieve(id: string, params?: ChatSessionsRetrieveParams, options?: RequestOptions): Promise<ChatSession>;
+  retrieve(id: string, options?: RequestOptions): Promise<ChatSession>;
   /** List the messages of a chat session (`GET /chat/sessions/{id}/messages`). */
   messages(id: string, params?: ChatSessionsMessagesParams, options?: RequestOptions): PagePromise<ChatMessage>;
 }
@@ -1010,7 +972,7 @@ export interface WebhooksResource {
   /** Register a webhook endpoint (`POST /webhooks`). */
   create(params: WebhookEndpointCreateParams, options?: RequestOptions): Promise<WebhookEndpoint>;
   /** Retrieve a webhook endpoint (`GET /webhooks/{id}`). */
-  retrieve(id: string, params?: WebhooksRetrieveParams, options?: RequestOptions): Promise<WebhookEndpoint>;
+  retrieve(id: string, options?: RequestOptions): Promise<WebhookEndpoint>;
   /** Delete a webhook endpoint (`DELETE /webhooks/{id}`). */
   delete(id: string, options?: RequestOptions): Promise<DeletedObject>;
   /** Update a webhook endpoint (`PATCH /webhooks/{id}`). */
@@ -1042,6 +1004,12 @@ export declare class CallWaitingAI {
   readonly baseURL: string;
   /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */
   readonly userAgent: string;
+  /**
+   * Any operation by its operationId, resolving to the JSON as sent: for what the typed
+   * methods do not take, such as field selection:
+   * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.
+   */
+  request(operationId: string, ids?: string[], options?: RequestOptions & { query?: Record<string, unknown>; body?: unknown }): Promise<unknown>;
   readonly health: HealthResource;
   readonly auth: AuthResource;
   readonly leads: LeadsResource;

@@ -100,11 +100,17 @@ pub async fn authenticate(
     if req.method() == Method::POST
         && let Some(key) = req.headers().get("idempotency-key")
     {
+        // The spec's pattern: printable ASCII (no tab, which `to_str` would allow), at least
+        // one character that is not a space, at most 255.
+        let bytes = key.as_bytes();
+        let valid = bytes.len() <= 255
+            && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+            && bytes.iter().any(|b| *b != b' ');
         let key = match key.to_str() {
-            Ok(k) if !k.is_empty() && k.len() <= 255 => k.to_string(),
+            Ok(k) if valid => k.to_string(),
             _ => {
                 return ApiError::bad_request(
-                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters, not all spaces",
                 )
                 .into_response();
             }

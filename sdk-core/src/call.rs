@@ -162,8 +162,22 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
 }
 
 impl Client {
-    /// Any operation by its `operationId`, with JSON query and body (wire names): the escape
-    /// hatch that the language bindings build on. `ids` fill the path's placeholders in order.
+    /// Any operation by its `operationId`, with JSON query and body (wire names), answering
+    /// the JSON as sent: the escape hatch that the language bindings build on, and the way to
+    /// ask for what the typed methods do not take, such as field selection (the partial
+    /// objects `fields` returns are not the typed models). `ids` fill the path's placeholders
+    /// in order.
+    ///
+    /// ```no_run
+    /// # async fn run(client: callwaitingai::Client) -> callwaitingai::Result<()> {
+    /// let page = client
+    ///     .operation("leads.list", &[], Some(serde_json::json!({"fields": "id,name"})), None)
+    ///     .await?;
+    /// for lead in page["data"].as_array().into_iter().flatten() {
+    ///     println!("{} {}", lead["id"], lead["name"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn operation(
         &self,
         operation_id: &str,

@@ -2,6 +2,15 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Deserialises an optional field that may be absent (`#[serde(default)]` gives `None`) but
+/// not `null`: for request fields the spec does not mark nullable.
+#[doc(hidden)]
+pub fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// A field of a PATCH body that tells "leave it alone" from "clear it".
 ///
 /// `Absent` is left out of the JSON body, `Null` is sent as `null` (the server clears the field),

@@ -219,6 +219,24 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
       return this._native.baseUrl;
     }
 
+    /**
+     * Any operation by its operationId, resolving to the JSON as sent: for what the typed
+     * methods do not take, such as field selection:
+     * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.
+     */
+    request(operationId, ids = [], { query, body, ...options } = {}) {
+      try {
+        return this._native
+          .request(operationId, ids.map(String), query ?? null, body ?? null, nativeOptions(options))
+          .then((out) => {
+            if (out.error) throw toError(out.error);
+            return out.data;
+          });
+      } catch (e) {
+        return Promise.reject(e instanceof CallWaitingAIError ? e : new InvalidRequestError(String(e && e.message)));
+      }
+    }
+
     /** What the client sends as `User-Agent` (`callwaitingai-node/0.1.0 node/20.11.0`). */
     get userAgent() {
       return this._native.userAgent;

@@ -190,3 +190,14 @@ test('CALLWAITINGAI_LOG=debug logs requests without the key', { skip: !NATIVE &&
   assert.ok(!res.stderr.includes(KEY), 'the key is never logged');
   assert.ok(!res.stderr.includes('\x1b['), `no colour codes when stderr is not a terminal: ${JSON.stringify(res.stderr.slice(0, 200))}`);
 });
+
+test('field selection is a raw request resolving to partial JSON', async (t) => {
+  const baseURL = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL });
+  const lead = await client.leads.create({ name: 'Partial', email: 'p@example.com' });
+  const page = await client.request('leads.list', [], { query: { fields: 'name' } });
+  assert.deepEqual(page.data[0], { id: lead.id, name: 'Partial' });
+  assert.deepEqual(await client.request('leads.retrieve', [lead.id], { query: { fields: 'email' } }), { id: lead.id, email: 'p@example.com' });
+  const e = await client.request('leads.nope').catch((e) => e);
+  assert.ok(e instanceof CallWaitingAIError, String(e));
+});

@@ -256,3 +256,14 @@ def test_closed_clients_refuse_calls(server):
         client.leads.list()
     with pytest.raises(callwaitingai.CallWaitingAIError, match="closed"):
         client.leads.list()
+
+
+def test_field_selection_is_a_raw_request_returning_partial_dicts(server):
+    client = Client(api_key=KEY, base_url=server.url)
+    lead = client.leads.create(name="Partial", email="p@example.com")
+    page = client.request("leads.list", query={"fields": "name,createdAt"})
+    assert page["data"][0] == {"id": lead.id, "name": "Partial", "created_at": page["data"][0]["created_at"]}
+    one = client.request("leads.retrieve", [lead.id], query={"fields": "email"})
+    assert one == {"id": lead.id, "email": "p@example.com"}
+    with pytest.raises(TypeError):
+        client.leads.list(fields="id,name")  # type: ignore[call-arg]

@@ -341,3 +341,37 @@ async fn responses_expose_request_id_and_rate_limit() {
     assert_eq!(a.data, b.data);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn field_selection_is_a_raw_call_answering_partial_json() {
+    let server = server_with(config()).await;
+    let c = client(&server, KEY);
+    let lead = c
+        .leads()
+        .create(LeadCreateParams::new("Partial"))
+        .await
+        .unwrap();
+    let page = c
+        .operation(
+            "leads.list",
+            &[],
+            Some(serde_json::json!({"fields": "name"})),
+            None,
+        )
+        .await
+        .unwrap();
+    let first = &page["data"][0];
+    assert_eq!(first["id"], lead.id.as_str());
+    assert_eq!(first["name"], "Partial");
+    assert_eq!(first.as_object().unwrap().len(), 2, "{first}");
+    let one = c
+        .operation(
+            "leads.retrieve",
+            &[&lead.id],
+            Some(serde_json::json!({"fields": "status"})),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(one, serde_json::json!({"id": lead.id, "status": "new"}));
+}

@@ -28,13 +28,17 @@ pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
             "the request body must be a JSON object",
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        let text = e.to_string();
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let text = e.into_inner().to_string();
         if let Some(rest) = text.strip_prefix("missing field `") {
             let field = rest.split('`').next().unwrap_or_default();
             ApiError::validation(field, format!("{field} is required"))
-        } else {
+        } else if path == "." {
             ApiError::bad_request(format!("the request body is not valid: {text}"))
+        } else {
+            ApiError::bad_request(format!("{path}: {text}"))
+                .with_data(serde_json::json!({ "field": path }))
         }
     })
 }

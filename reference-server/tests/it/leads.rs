@@ -338,3 +338,58 @@ async fn data_survives_a_restart_with_a_database_file() {
     s.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn null_is_refused_where_the_spec_does_not_allow_it() {
+    let s = server().await;
+    let lead = post(
+        &s,
+        "/api/v1/leads",
+        KEY_A,
+        json!({"name": "N", "tags": ["a"]}),
+    )
+    .await
+    .body;
+    let path = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap());
+    for field in ["tags", "name", "status", "source"] {
+        let r = call(
+            &s,
+            Method::PATCH,
+            &path,
+            Some(KEY_A),
+            Some(json!({ field: null })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {}", r.body);
+        assert_eq!(r.body["error"]["data"]["field"], field, "{}", r.body);
+    }
+    // Nullable fields still clear; `[]` clears the tags.
+    let r = call(
+        &s,
+        Method::PATCH,
+        &path,
+        Some(KEY_A),
+        Some(json!({"notes": null, "tags": []})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["tags"], json!([]));
+    let hook = post(
+        &s,
+        "/api/v1/webhooks",
+        KEY_A,
+        json!({"url": "https://example.com/h"}),
+    )
+    .await
+    .body;
+    let r = call(
+        &s,
+        Method::PATCH,
+        &format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap()),
+        Some(KEY_A),
+        Some(json!({"enabled": null})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.body["error"]["data"]["field"], "enabled");
+}

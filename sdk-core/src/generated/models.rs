@@ -484,25 +484,53 @@ pub struct LeadCreateParams {
     /// The lead's name.
     pub name: String,
     /// Email address; must be valid when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub email: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub phone: Option<String>,
     /// Company name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub company: Option<String>,
     /// Where a lead came from. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub source: Option<LeadSource>,
     /// Where a lead stands. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub status: Option<LeadStatus>,
     /// Free-form notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub notes: Option<String>,
     /// Labels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub tags: Option<Vec<String>>,
 }
 
@@ -570,7 +598,11 @@ impl LeadCreateParams {
 #[serde(rename_all = "camelCase")]
 pub struct LeadUpdateParams {
     /// The lead's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub name: Option<String>,
     /// Email address.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
@@ -582,16 +614,28 @@ pub struct LeadUpdateParams {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub company: Patch<String>,
     /// Where a lead came from. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub source: Option<LeadSource>,
     /// Where a lead stands. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub status: Option<LeadStatus>,
     /// Free-form notes.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub notes: Patch<String>,
     /// Labels (replaces the list; `[]` clears it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub tags: Option<Vec<String>>,
 }
 
@@ -921,16 +965,32 @@ pub struct CallCreateParams {
     /// The number called.
     pub to_number: String,
     /// The lead the call belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub lead_id: Option<String>,
     /// The call's state. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub status: Option<CallStatus>,
     /// When the call started (default now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub started_at: Option<String>,
     /// A summary of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub summary: Option<String>,
 }
 
@@ -983,7 +1043,11 @@ impl CallCreateParams {
 #[serde(rename_all = "camelCase")]
 pub struct CallUpdateParams {
     /// The call's state. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub status: Option<CallStatus>,
     /// The lead the call belongs to.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
@@ -1308,13 +1372,25 @@ pub struct ChatMessageParams {
     /// The text.
     pub content: String,
     /// The session to continue; a new one is opened when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub session_id: Option<String>,
     /// The lead to link a new session to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub lead_id: Option<String>,
     /// Where a chat takes place. Open enumeration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub channel: Option<ChatChannel>,
 }
 
@@ -1645,13 +1721,25 @@ pub struct WebhookEndpointCreateParams {
     /// An `http` or `https` URL.
     pub url: String,
     /// Event types to send; default `["*"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub events: Option<Vec<String>>,
     /// A note for humans.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub description: Option<String>,
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub enabled: Option<bool>,
 }
 
@@ -1691,16 +1779,28 @@ impl WebhookEndpointCreateParams {
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEndpointUpdateParams {
     /// An `http` or `https` URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub url: Option<String>,
     /// Event types to send.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub events: Option<Vec<String>>,
     /// A note for humans.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub description: Patch<String>,
     /// Disabled endpoints receive nothing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub enabled: Option<bool>,
 }
 
@@ -2042,10 +2142,18 @@ pub struct ApiKeyCreateParams {
     /// What the key may do.
     pub scopes: Vec<ApiKeyScope>,
     /// When the key stops working.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub expires_at: Option<String>,
     /// `live` (default) or `test`: the secret starts `cw_live_` or `cw_test_`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::patch::not_null"
+    )]
     pub mode: Option<String>,
 }
 
@@ -2210,9 +2318,6 @@ pub struct LeadsListParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Sort order; a leading `-` sorts descending. Default `-createdAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -2233,15 +2338,6 @@ pub struct LeadsListParams {
     pub q: Option<String>,
 }
 
-/// Query parameters of `leads.retrieve`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LeadsRetrieveParams {
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
-}
-
 /// Query parameters of `calls.list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2255,9 +2351,6 @@ pub struct CallsListParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Sort order; a leading `-` sorts descending. Default `-createdAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -2278,15 +2371,6 @@ pub struct CallsListParams {
     pub created_before: Option<String>,
 }
 
-/// Query parameters of `calls.retrieve`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallsRetrieveParams {
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
-}
-
 /// Query parameters of `chat.sessions.list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2300,9 +2384,6 @@ pub struct ChatSessionsListParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Sort order; a leading `-` sorts descending. Default `-createdAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -2320,15 +2401,6 @@ pub struct ChatSessionsListParams {
     pub created_before: Option<String>,
 }
 
-/// Query parameters of `chat.sessions.retrieve`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatSessionsRetrieveParams {
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
-}
-
 /// Query parameters of `chat.sessions.messages`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2342,9 +2414,6 @@ pub struct ChatSessionsMessagesParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Sort order; a leading `-` sorts descending. Default `createdAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -2399,21 +2468,9 @@ pub struct WebhooksListParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Sort order; a leading `-` sorts descending. Default `-createdAt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-}
-
-/// Query parameters of `webhooks.retrieve`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhooksRetrieveParams {
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
 }
 
 /// Query parameters of `webhooks.deliveries`.
@@ -2429,9 +2486,6 @@ pub struct WebhooksDeliveriesParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
     /// Only deliveries with this status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookDeliveryStatus>,
@@ -2453,7 +2507,4 @@ pub struct ApiKeysListParams {
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Comma-separated fields to return (`id` is always returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<String>,
 }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Optional, Type
+from typing import Any, Mapping, Optional, Sequence, Type
 
 from . import _native
 from ._generated import _AsyncResources, _SyncResources
+from ._resource import _query, options
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -51,6 +52,25 @@ class _Base:
 class Client(_SyncResources, _Base):
     """The blocking client. Calls release the GIL while they wait."""
 
+    def request(
+        self,
+        operation_id: str,
+        ids: Sequence[str] = (),
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Any:
+        """Any operation by its operationId (`"leads.list"`), returning the JSON as sent with
+        snake_case keys: for what the typed methods do not take, such as field selection:
+        `client.request("leads.list", query={"fields": "id,name"})`."""
+        opts = options(timeout, max_retries, extra_headers, idempotency_key)
+        _, _, data = self._native.request(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
+        return data
+
     def close(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""
         self._native = _Closed()  # type: ignore[assignment]
@@ -71,6 +91,23 @@ class Client(_SyncResources, _Base):
 class AsyncClient(_AsyncResources, _Base):
     """The asyncio client. Every method is a coroutine, except `list()`, which returns an
     object that is both awaitable (the first page) and async-iterable (every item)."""
+
+    async def request(
+        self,
+        operation_id: str,
+        ids: Sequence[str] = (),
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Any:
+        """Like `Client.request`, as a coroutine."""
+        opts = options(timeout, max_retries, extra_headers, idempotency_key)
+        _, _, data = await self._native.request_async(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
+        return data
 
     async def aclose(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""

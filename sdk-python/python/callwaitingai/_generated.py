@@ -684,17 +684,17 @@ for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshPa
 class ChatSessionsResource(SyncResource):
     """`chat.sessions`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatSession]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatSession]:
         """List chat sessions. Iterating the page walks every item."""
-        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
+        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
 
-    def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
         """Retrieve a chat session."""
-        return self._call("chat.sessions.retrieve", (id,), {"fields": fields}, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
-    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatMessage]:
+    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatMessage]:
         """List the messages of a chat session. Iterating the page walks every item."""
-        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
+        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
 
 
 
@@ -723,17 +723,17 @@ class AuthResource(SyncResource):
 class LeadsResource(SyncResource):
     """`leads`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Lead]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Lead]:
         """List leads. Iterating the page walks every item."""
-        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
+        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
 
     def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
         """Create a lead."""
         return self._call("leads.create", (), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
         """Retrieve a lead."""
-        return self._call("leads.retrieve", (id,), {"fields": fields}, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
         """Delete a lead."""
@@ -748,17 +748,17 @@ class LeadsResource(SyncResource):
 class CallsResource(SyncResource):
     """`calls`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Call]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Call]:
         """List calls. Iterating the page walks every item."""
-        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
+        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
 
     def create(self, *, direction: str, from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Log a call."""
         return self._call("calls.create", (), None, body(direction=direction, from_number=from_number, to_number=to_number, lead_id=lead_id, status=status, started_at=started_at, summary=summary), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Retrieve a call."""
-        return self._call("calls.retrieve", (id,), {"fields": fields}, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     def update(self, id: str, *, status: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Update a call (for example, end it)."""
@@ -803,17 +803,17 @@ class AnalyticsResource(SyncResource):
 class WebhooksResource(SyncResource):
     """`webhooks`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookEndpoint]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookEndpoint]:
         """List webhook endpoints. Iterating the page walks every item."""
-        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
+        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
 
     def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
         """Register a webhook endpoint."""
         return self._call("webhooks.create", (), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
         """Retrieve a webhook endpoint."""
-        return self._call("webhooks.retrieve", (id,), {"fields": fields}, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
         """Delete a webhook endpoint."""
@@ -831,9 +831,9 @@ class WebhooksResource(SyncResource):
         """Rotate the signing secret."""
         return self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookDelivery]:
+    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookDelivery]:
         """List the deliveries of an endpoint. Iterating the page walks every item."""
-        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
+        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
 
     def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
         """Retry a delivery."""
@@ -844,9 +844,9 @@ class WebhooksResource(SyncResource):
 class ApiKeysResource(SyncResource):
     """`api_keys`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ApiKey]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ApiKey]:
         """List API keys. Iterating the page walks every item."""
-        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields}, ApiKey, options(timeout, max_retries, extra_headers, None))
+        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None))
 
     def create(self, *, name: str, scopes: List[str], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
         """Create an API key."""
@@ -889,17 +889,17 @@ class _SyncResources:
 class AsyncChatSessionsResource(AsyncResource):
     """`chat.sessions`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatSession]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatSession]:
         """List chat sessions. Await for the first page; `async for` walks every item."""
-        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
+        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
 
-    async def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
         """Retrieve a chat session."""
-        return await self._call("chat.sessions.retrieve", (id,), {"fields": fields}, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return await self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
-    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatMessage]:
+    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatMessage]:
         """List the messages of a chat session. Await for the first page; `async for` walks every item."""
-        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
+        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
 
 
 
@@ -928,17 +928,17 @@ class AsyncAuthResource(AsyncResource):
 class AsyncLeadsResource(AsyncResource):
     """`leads`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Lead]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Lead]:
         """List leads. Await for the first page; `async for` walks every item."""
-        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
+        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
 
     async def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
         """Create a lead."""
         return await self._call("leads.create", (), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    async def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
         """Retrieve a lead."""
-        return await self._call("leads.retrieve", (id,), {"fields": fields}, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return await self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     async def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
         """Delete a lead."""
@@ -953,17 +953,17 @@ class AsyncLeadsResource(AsyncResource):
 class AsyncCallsResource(AsyncResource):
     """`calls`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Call]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Call]:
         """List calls. Await for the first page; `async for` walks every item."""
-        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
+        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
 
     async def create(self, *, direction: str, from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Log a call."""
         return await self._call("calls.create", (), None, body(direction=direction, from_number=from_number, to_number=to_number, lead_id=lead_id, status=status, started_at=started_at, summary=summary), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    async def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Retrieve a call."""
-        return await self._call("calls.retrieve", (id,), {"fields": fields}, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return await self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     async def update(self, id: str, *, status: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
         """Update a call (for example, end it)."""
@@ -1008,17 +1008,17 @@ class AsyncAnalyticsResource(AsyncResource):
 class AsyncWebhooksResource(AsyncResource):
     """`webhooks`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookEndpoint]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookEndpoint]:
         """List webhook endpoints. Await for the first page; `async for` walks every item."""
-        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
+        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
 
     async def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
         """Register a webhook endpoint."""
         return await self._call("webhooks.create", (), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    async def retrieve(self, id: str, *, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
         """Retrieve a webhook endpoint."""
-        return await self._call("webhooks.retrieve", (id,), {"fields": fields}, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return await self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
 
     async def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
         """Delete a webhook endpoint."""
@@ -1036,9 +1036,9 @@ class AsyncWebhooksResource(AsyncResource):
         """Rotate the signing secret."""
         return await self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
 
-    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookDelivery]:
+    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookDelivery]:
         """List the deliveries of an endpoint. Await for the first page; `async for` walks every item."""
-        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
+        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
 
     async def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
         """Retry a delivery."""
@@ -1049,9 +1049,9 @@ class AsyncWebhooksResource(AsyncResource):
 class AsyncApiKeysResource(AsyncResource):
     """`api_keys`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, fields: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ApiKey]:
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ApiKey]:
         """List API keys. Await for the first page; `async for` walks every item."""
-        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "fields": fields}, ApiKey, options(timeout, max_retries, extra_headers, None))
+        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None))
 
     async def create(self, *, name: str, scopes: List[str], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
         """Create an API key."""

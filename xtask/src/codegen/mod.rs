@@ -146,6 +146,11 @@ impl<'a> Gen<'a> {
         let mut schemas = Vec::new();
         for (name, schema) in &components.schemas {
             match schema {
+                // `x-raw-only: true` (the partial objects of `fields`): no typed model; raw
+                // calls return them as JSON.
+                ReferenceOr::Item(s)
+                    if s.schema_data.extensions.get("x-raw-only")
+                        == Some(&serde_json::Value::Bool(true)) => {}
                 ReferenceOr::Item(s) => schemas.push((name.as_str(), s)),
                 ReferenceOr::Reference { .. } => bail!("schema {name} is a bare $ref"),
             }
@@ -243,6 +248,10 @@ impl<'a> Gen<'a> {
                 ty = format!("Option<{}>", inner.ty);
                 attrs.push("default".into());
                 attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+                if is_params && !nullable {
+                    // Absent is `None`; `null` is refused, since the spec does not allow it.
+                    attrs.push("deserialize_with = \"crate::patch::not_null\"".into());
+                }
             }
             let pdoc = if pdoc.is_empty() {
                 self.ref_doc(pschema)
@@ -584,8 +593,22 @@ impl<'a> Gen<'a> {
                     .clone()
                     .ok_or_else(|| anyhow!("{method} {path} has no operationId"))?;
                 let mut params = Vec::new();
+                let mut raw_only = Vec::new();
                 for p in item.parameters.iter().chain(op.parameters.iter()) {
-                    params.push(self.param(p)?);
+                    let p = self.param(p)?;
+                    // `x-raw-only: true`: a parameter whose responses the typed models do not
+                    // describe (`fields`): left out of every typed surface, kept in the table
+                    // so that raw calls accept it.
+                    if p.parameter_data_ref()
+                        .extensions
+                        .get("x-raw-only")
+                        .and_then(serde_json::Value::as_bool)
+                        == Some(true)
+                    {
+                        raw_only.push(p.parameter_data_ref().name.as_str());
+                    } else {
+                        params.push(p);
+                    }
                 }
                 let request = match &op.request_body {
                     Some(ReferenceOr::Item(body)) => match body
@@ -613,6 +636,7 @@ impl<'a> Gen<'a> {
                     method: method.to_uppercase(),
                     path: path.clone(),
                     params,
+                    raw_only,
                     request,
                     response,
                     status,
@@ -671,6 +695,17 @@ impl<'a> Gen<'a> {
                 .and_then(|m| m.schema.as_ref())
             {
                 Some(ReferenceOr::Reference { reference }) => Some(ref_name(reference).to_string()),
+                // `anyOf: [$ref Full, $ref Selection]`: the typed response is the first; the
+                // others answer raw-only parameters (`fields`).
+                Some(ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::AnyOf { any_of },
+                    ..
+                })) => match any_of.first() {
+                    Some(ReferenceOr::Reference { reference }) => {
+                        Some(ref_name(reference).to_string())
+                    }
+                    _ => bail!("{id}: the response's anyOf must start with a $ref"),
+                },
                 Some(ReferenceOr::Item(_)) => bail!("{id}: the response must $ref a schema"),
                 None => None,
             };
@@ -729,7 +764,14 @@ impl<'a> Gen<'a> {
                 op.method,
                 op.path,
                 names(|p| matches!(p, Parameter::Path { .. })),
-                names(|p| matches!(p, Parameter::Query { .. })),
+                op.params
+                    .iter()
+                    .filter(|p| matches!(p, Parameter::Query { .. }))
+                    .map(|p| p.parameter_data_ref().name.as_str())
+                    .chain(op.raw_only.iter().copied())
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 opt(&op.request),
                 opt(&op.response),
                 opt(&list_of),
@@ -747,7 +789,10 @@ struct Op<'a> {
     id: String,
     method: String,
     path: String,
+    /// The typed parameters.
     params: Vec<&'a Parameter>,
+    /// Query parameters for raw calls only (`x-raw-only`).
+    raw_only: Vec<&'a str>,
     request: Option<String>,
     response: Option<String>,
     status: u16,

@@ -378,7 +378,7 @@ impl Gen<'_> {
             }
             s.push_str("}\n\n");
         }
-        s.push_str("/** The CallWaitingAI client. */\nexport declare class CallWaitingAI {\n  constructor(options?: ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n");
+        s.push_str("/** The CallWaitingAI client. */\nexport declare class CallWaitingAI {\n  constructor(options?: ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n  /**\n   * Any operation by its operationId, resolving to the JSON as sent: for what the typed\n   * methods do not take, such as field selection:\n   * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.\n   */\n  request(operationId: string, ids?: string[], options?: RequestOptions & { query?: Record<string, unknown>; body?: unknown }): Promise<unknown>;\n");
         for top in paths.iter().filter(|p| p.len() == 1) {
             let _ = writeln!(s, "  readonly {}: {};", top[0], iface(top));
         }
