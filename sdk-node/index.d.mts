@@ -772,7 +772,10 @@ export type AnyWebhookEvent = LeadEvent | CallEvent | ChatMessageEvent | Payment
 export interface LeadsListParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -794,7 +797,10 @@ export interface LeadsListParams {
 export interface CallsListParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -816,7 +822,10 @@ export interface CallsListParams {
 export interface ChatSessionsListParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -836,7 +845,10 @@ export interface ChatSessionsListParams {
 export interface ChatSessionsMessagesParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -872,7 +884,10 @@ export interface AnalyticsLeadsParams {
 export interface WebhooksListParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -884,7 +899,10 @@ export interface WebhooksListParams {
 export interface WebhooksDeliveriesParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
@@ -898,7 +916,10 @@ export interface WebhooksDeliveriesParams {
 export interface ApiKeysListParams {
   /** Page size, 1 to 100. */
   limit?: number;
-  /** The opaque `nextCursor` of the previous page. */
+  /**
+   * The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+   * Anything else (a string this server did not issue, another sort) is a 400.
+   */
   cursor?: string;
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;

@@ -2312,7 +2312,8 @@ pub struct LeadsListParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2345,7 +2346,8 @@ pub struct CallsListParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2378,7 +2380,8 @@ pub struct ChatSessionsListParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2408,7 +2411,8 @@ pub struct ChatSessionsMessagesParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2462,7 +2466,8 @@ pub struct WebhooksListParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2480,7 +2485,8 @@ pub struct WebhooksDeliveriesParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
@@ -2501,7 +2507,8 @@ pub struct ApiKeysListParams {
     /// Page size, 1 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// The opaque `nextCursor` of the previous page.
+    /// The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`.
+    /// Anything else (a string this server did not issue, another sort) is a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Items to skip (an alternative to `cursor`; not stable under concurrent writes).
