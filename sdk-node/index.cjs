@@ -4,8 +4,6 @@
 const native = require('./native.cjs');
 const createSdk = require('./lib/client.cjs');
 
-if (process.env.CALLWAITINGAI_LOG) native.enableLogging(process.env.CALLWAITINGAI_LOG);
-
 const sdk = createSdk(native, (name) => process.env[name], `node/${process.versions.node}`);
 
 module.exports = sdk.CallWaitingAI;

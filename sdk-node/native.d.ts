@@ -10,20 +10,15 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 export declare class NativeClient {
-  /**
-   * `timeout` in milliseconds; `runtime` names the JS runtime for `User-Agent`
-   * (`node/20.11.0`).
-   */
-  constructor(apiKey?: string | undefined | null, baseUrl?: string | undefined | null, maxRetries?: number | undefined | null, timeout?: number | undefined | null, runtime?: string | undefined | null)
   get baseUrl(): string
   /** The base URL with any password replaced by `[redacted]`. */
   get displayBaseUrl(): string
   /** What the client sends as `User-Agent`. */
   get userAgent(): string
   /** Any operation by its operationId; never rejects (failures come back as `error`). */
-  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, opts?: CallOptions | undefined | null): Promise<CallOutcome>
+  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null): Promise<CallOutcome>
   /** The first page of a list. */
-  list(op: string, ids: Array<string>, query?: any | undefined | null, opts?: CallOptions | undefined | null): Promise<PageOutcome>
+  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null): Promise<PageOutcome>
 }
 
 export declare class NativeItems {
@@ -42,69 +37,70 @@ export declare class NativePage {
 }
 
 export declare class NativeWebhook {
-  constructor(secret: string)
   /**
-   * Checks headers and signature only; the JS layer parses the verified body with
-   * `JSON.parse` (faster than building the object here) and reports `invalid_payload`.
+   * Checks headers and signature only (the JS layer parses the verified body with
+   * `JSON.parse`, faster than building the object here); the failure, or null.
    */
-  verifySignature(payload: string | Uint8Array, headers: string, now?: number | undefined | null, tolerance?: number | undefined | null): void
-  sign(msgId: string, timestamp: number, payload: string | Uint8Array): string
-}
-
-/** Per-request options; `timeout` in milliseconds. */
-export interface CallOptions {
-  timeout?: number
-  maxRetries?: number
-  headers?: Record<string, string>
-  idempotencyKey?: string
+  verifySignature(payload: string | Uint8Array, headers: string, now?: number | undefined | null, tolerance?: number | undefined | null): any | null
+  sign(msgId: string, timestamp: number, payload: string | Uint8Array): Outcome
 }
 
 export interface CallOutcome {
   status?: number
   headers?: Record<string, string>
   data?: any
-  error?: NativeError
+  error?: any
 }
+
+export interface ClientOutcome {
+  client?: NativeClient
+  error?: any
+}
+
+/**
+ * A client from the options as the user gave them (JSON text); `runtime` names the JS
+ * runtime for `User-Agent` (`node/20.11.0`).
+ */
+export declare function createClient(options: string | undefined | null, runtime: string): ClientOutcome
+
+/** A verifier for one secret (`whsec_…`, `whpk_…`, `whsk_…`). */
+export declare function createWebhook(secret: string): WebhookOutcome
 
 /**
  * Turns on request logging to stderr at `level` (the JS layer calls it when
  * `CALLWAITINGAI_LOG` is set). Credentials are never logged.
  */
-export declare function enableLogging(level: string): void
+export declare function enableLogging(level: string): any | null
+
+/** Every error class as `{name, parent, also}`, parents first. */
+export declare function errorClasses(): Array<any>
 
 export interface ItemOutcome {
   done: boolean
   value?: any
-  error?: NativeError
+  error?: any
 }
 
-/** A failure, as data: the JS layer throws the matching error class. */
-export interface NativeError {
-  /** `api`, `connection`, `timeout`, `invalid_input` or `decode`. */
-  kind: string
-  status?: number
-  code?: string
-  message: string
-  requestId?: string
-  headers: Record<string, string>
-  data?: any
-  /** Milliseconds, from `retry-after-ms` / `Retry-After`. */
-  retryAfterMs?: number
-  /** The raw error body (the message is cut to 1000 characters). */
-  body?: string
-}
+export declare function metaSubscriptionChallenge(query: string, verifyToken: string): Outcome
 
-export declare function nativeMetaSubscriptionChallenge(query: string, verifyToken: string): string
-
-export declare function nativeVerifyWebhook(provider: string, payload: string | Uint8Array, headers: string, secret: string, url?: string | undefined | null, tolerance?: number | undefined | null, now?: number | undefined | null): void
-
-/**
- * Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`, for
- * the JS resource layer.
- */
+/** Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`. */
 export declare function operations(): Array<any>
+
+/** A value or the failure that stopped it. */
+export interface Outcome {
+  value?: any
+  error?: any
+}
 
 export interface PageOutcome {
   page?: NativePage
-  error?: NativeError
+  error?: any
+}
+
+/** Verifies a provider's webhook; the failure, or null. */
+export declare function verifyWebhook(provider: string, payload: string | Uint8Array, headers: string, secret: string, url?: string | undefined | null, tolerance?: number | undefined | null, now?: number | undefined | null): any | null
+
+export interface WebhookOutcome {
+  webhook?: NativeWebhook
+  error?: any
 }

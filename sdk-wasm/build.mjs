@@ -3,7 +3,7 @@
 //   2. wasm-bindgen (the CLI at the exact version of the wasm-bindgen crate in Cargo.lock,
 //      installed from crates.io when missing),
 //   3. wasm-opt -Oz from the npm `binaryen` package (Debian's corrupts the module),
-//   4. the ES module entry, the shared JS layer and the TypeScript types,
+//   4. the ES module entry, the shared JS layer (sdk-js) and the TypeScript types,
 // and prints the module's raw and gzipped sizes, failing above the 250 KiB gzipped budget.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -68,15 +68,22 @@ run(join(here, 'node_modules', '.bin', 'wasm-opt'), [
   wasmFile,
 ]);
 
-// The shared JS layer, a CommonJS function in sdk-node, wrapped as an ES module unchanged.
-const layer = readFileSync(join(root, 'sdk-node', 'lib', 'client.cjs'), 'utf8');
+// The shared JS layer, a CommonJS function in sdk-js, wrapped as an ES module unchanged.
+const layer = readFileSync(join(root, 'sdk-js', 'client.cjs'), 'utf8');
 writeFileSync(
   join(pkg, 'client.js'),
-  `// Built from sdk-node/lib/client.cjs by sdk-wasm/build.mjs; edit that file, not this one.\n` +
+  `// Built from sdk-js/client.cjs by sdk-wasm/build.mjs; edit that file, not this one.\n` +
     `const module = { exports: {} };\n${layer}\nexport default module.exports;\n`,
 );
-copyFileSync(join(here, 'js', 'index.js'), join(pkg, 'index.js'));
-copyFileSync(join(root, 'sdk-node', 'index.d.ts'), join(pkg, 'index.d.ts'));
+// The entry: the generated export list (js/index.js) with the wasm provider (js/sdk.js) inlined
+// where it is imported.
+const provider = readFileSync(join(here, 'js', 'sdk.js'), 'utf8').replace(/\nexport default sdk;\n$/, '\n');
+const entry = readFileSync(join(here, 'js', 'index.js'), 'utf8');
+if (!entry.includes("import sdk from './sdk.js';\n") || provider.includes('export default')) {
+  throw new Error('js/index.js must import sdk from ./sdk.js, and js/sdk.js end with `export default sdk;`');
+}
+writeFileSync(join(pkg, 'index.js'), entry.replace("import sdk from './sdk.js';\n", provider));
+copyFileSync(join(root, 'sdk-js', 'index.d.ts'), join(pkg, 'index.d.ts'));
 
 const version = JSON.parse(readFileSync(join(root, 'sdk-node', 'package.json'), 'utf8')).version;
 const manifest = {

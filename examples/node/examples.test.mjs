@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import ts from '../../sdk-node/node_modules/typescript/lib/typescript.js';
 import CallWaitingAI from '@callwaitingai/sdk';
-import { KEY, startServer } from '../../sdk-node/test-support/helpers.mjs';
+import { KEY, startServer } from '../../sdk-js/test-support/helpers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 

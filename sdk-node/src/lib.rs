@@ -1,108 +1,55 @@
-//! The native addon of `@callwaitingai/sdk`.
+//! The native addon of `@callwaitingai/sdk`: the napi provider of the one JS layer
+//! (`sdk-js/client.cjs`).
 //!
-//! Thin by design: JSON in and out (Node uses the wire's camelCase names, so nothing is
-//! renamed), calls bridged to Promises on napi's tokio runtime, and core errors returned as
-//! plain objects that the JS layer turns into its error classes. Retries, idempotency keys,
-//! pagination and the webhook rules are the core's.
+//! A translation, nothing more: JSON in and out (Node uses the wire's camelCase names, so
+//! nothing is renamed), options handed to `callwaitingai::bindings::options` as the JS layer
+//! received them, calls bridged to Promises on napi's tokio runtime, and every failure returned
+//! as data (`{class, fields}`, from `callwaitingai::bindings::errors`) that the JS layer throws
+//! as that class. Nothing here decides anything.
 
-#![allow(missing_docs)] // the public surface is documented in index.d.ts
+#![allow(missing_docs)] // the public surface is documented in sdk-js/index.d.ts
 
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use callwaitingai::webhooks::{self as core, Provider, VerifyOptions};
-use callwaitingai::{Client, Page, RequestOptions};
+use callwaitingai::bindings::{self, Style};
+use callwaitingai::webhooks::{self as core, WebhookError};
+use callwaitingai::{Client, Page};
 use futures::{Stream, StreamExt};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-/// A failure, as data: the JS layer throws the matching error class.
+/// A client failure as `{class, fields}`.
+fn failure(e: &callwaitingai::Error) -> Value {
+    bindings::failure(e, Style::JavaScript).to_json()
+}
+
+/// A webhook failure as `{class, fields}`.
+fn webhook_failure(e: &WebhookError) -> Value {
+    bindings::webhook_failure(e, Style::JavaScript).to_json()
+}
+
+/// A value or the failure that stopped it.
 #[napi(object)]
-pub struct NativeError {
-    /// `api`, `connection`, `timeout`, `invalid_input` or `decode`.
-    pub kind: String,
-    pub status: Option<u32>,
-    pub code: Option<String>,
-    pub message: String,
-    pub request_id: Option<String>,
-    pub headers: HashMap<String, String>,
-    pub data: Option<Value>,
-    /// Milliseconds, from `retry-after-ms` / `Retry-After`.
-    pub retry_after_ms: Option<f64>,
-    /// The raw error body (the message is cut to 1000 characters).
-    pub body: Option<String>,
+pub struct Outcome {
+    pub value: Option<Value>,
+    pub error: Option<Value>,
 }
 
-fn native_error(e: callwaitingai::Error) -> NativeError {
-    let headers = e
-        .headers()
-        .map(|h| {
-            h.iter()
-                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    NativeError {
-        kind: e.kind().to_string(),
-        status: e.status().map(u32::from),
-        code: e.code().map(str::to_string),
-        message: e.message(),
-        request_id: e.request_id().map(str::to_string),
-        headers,
-        data: e.api_error().and_then(|a| a.data.clone()),
-        retry_after_ms: e
-            .api_error()
-            .and_then(callwaitingai::ApiError::retry_after)
-            .map(|d| d.as_secs_f64() * 1000.0),
-        body: e
-            .api_error()
-            .map(|a| String::from_utf8_lossy(&a.body).into_owned()),
-    }
-}
-
-/// Per-request options; `timeout` in milliseconds.
-#[napi(object)]
-pub struct CallOptions {
-    pub timeout: Option<f64>,
-    pub max_retries: Option<u32>,
-    pub headers: Option<HashMap<String, String>>,
-    pub idempotency_key: Option<String>,
-}
-
-fn options(o: Option<CallOptions>) -> callwaitingai::Result<RequestOptions> {
-    let mut opts = RequestOptions::new();
-    let Some(o) = o else { return Ok(opts) };
-    if let Some(t) = o.timeout {
-        opts = opts.timeout(callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")?);
-    }
-    if let Some(n) = o.max_retries {
-        opts = opts.max_retries(n);
-    }
-    for (k, v) in o.headers.unwrap_or_default() {
-        opts = opts.header(k, v);
-    }
-    if let Some(k) = o.idempotency_key {
-        opts = opts.idempotency_key(k);
-    }
-    Ok(opts)
-}
-
-#[napi(object)]
-pub struct CallOutcome {
-    pub status: Option<u32>,
-    pub headers: Option<HashMap<String, String>>,
-    pub data: Option<Value>,
-    pub error: Option<NativeError>,
-}
-
-fn failed(e: callwaitingai::Error) -> CallOutcome {
-    CallOutcome {
-        status: None,
-        headers: None,
-        data: None,
-        error: Some(native_error(e)),
+impl Outcome {
+    fn of<T: Into<Value>, E>(r: std::result::Result<T, E>, f: impl Fn(&E) -> Value) -> Self {
+        match r {
+            Ok(v) => Self {
+                value: Some(v.into()),
+                error: None,
+            },
+            Err(e) => Self {
+                value: None,
+                error: Some(f(&e)),
+            },
+        }
     }
 }
 
@@ -111,42 +58,39 @@ pub struct NativeClient {
     client: Client,
 }
 
+#[napi(object, object_from_js = false)]
+pub struct ClientOutcome {
+    pub client: Option<NativeClient>,
+    pub error: Option<Value>,
+}
+
+/// A client from the options as the user gave them (JSON text); `runtime` names the JS
+/// runtime for `User-Agent` (`node/20.11.0`).
+#[napi]
+pub fn create_client(options: Option<String>, runtime: String) -> ClientOutcome {
+    let builder = Client::builder().user_agent(bindings::user_agent("node", &runtime));
+    match bindings::options::client_json(Style::JavaScript, builder, options.as_deref()) {
+        Ok(client) => ClientOutcome {
+            client: Some(NativeClient { client }),
+            error: None,
+        },
+        Err(e) => ClientOutcome {
+            client: None,
+            error: Some(failure(&e)),
+        },
+    }
+}
+
+#[napi(object)]
+pub struct CallOutcome {
+    pub status: Option<u32>,
+    pub headers: Option<HashMap<String, String>>,
+    pub data: Option<Value>,
+    pub error: Option<Value>,
+}
+
 #[napi]
 impl NativeClient {
-    /// `timeout` in milliseconds; `runtime` names the JS runtime for `User-Agent`
-    /// (`node/20.11.0`).
-    #[napi(constructor)]
-    pub fn new(
-        api_key: Option<String>,
-        base_url: Option<String>,
-        max_retries: Option<u32>,
-        timeout: Option<f64>,
-        runtime: Option<String>,
-    ) -> Result<Self> {
-        let mut b = Client::builder();
-        if let Some(k) = api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = base_url {
-            b = b.base_url(u);
-        }
-        if let Some(n) = max_retries {
-            b = b.max_retries(n);
-        }
-        if let Some(t) = timeout {
-            let t = callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")
-                .map_err(|e| Error::new(Status::InvalidArg, e.message()))?;
-            b = b.timeout(t);
-        }
-        b = b.user_agent(callwaitingai::bindings::user_agent(
-            "node",
-            runtime.as_deref().unwrap_or_default(),
-        ));
-        b.build()
-            .map(|client| Self { client })
-            .map_err(|e| Error::new(Status::InvalidArg, e.message()))
-    }
-
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
@@ -172,32 +116,31 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<Value>,
         body: Option<Value>,
-        opts: Option<CallOptions>,
+        options: Option<String>,
     ) -> CallOutcome {
-        let opts = match options(opts) {
-            Ok(o) => o,
-            Err(e) => return failed(e),
+        let sent = async {
+            let opts =
+                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            self.client
+                .operation(&op, &ids, query, body)
+                .options(opts)
+                .send_with_response()
+                .await
         };
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let res = self
-            .client
-            .operation(&op, &ids, query, body)
-            .options(opts)
-            .send_with_response()
-            .await;
-        match res {
+        match sent.await {
             Ok(r) => CallOutcome {
                 status: Some(u32::from(r.status)),
-                headers: Some(
-                    r.headers
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-                        .collect(),
-                ),
+                headers: Some(bindings::header_map(&r.headers).into_iter().collect()),
                 data: Some(r.data),
                 error: None,
             },
-            Err(e) => failed(e),
+            Err(e) => CallOutcome {
+                status: None,
+                headers: None,
+                data: None,
+                error: Some(failure(&e)),
+            },
         }
     }
 
@@ -208,26 +151,25 @@ impl NativeClient {
         op: String,
         ids: Vec<String>,
         query: Option<Value>,
-        opts: Option<CallOptions>,
+        options: Option<String>,
     ) -> PageOutcome {
-        let opts = match options(opts) {
-            Ok(o) => o,
-            Err(e) => return page_outcome(Err(e)),
+        let listed = async {
+            let opts =
+                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            self.client
+                .list_operation(&op, &ids, query)
+                .options(opts)
+                .await
         };
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let res = self
-            .client
-            .list_operation(&op, &ids, query)
-            .options(opts)
-            .await;
-        page_outcome(res.map(Some))
+        page_outcome(listed.await.map(Some))
     }
 }
 
 #[napi(object, object_from_js = false)]
 pub struct PageOutcome {
     pub page: Option<NativePage>,
-    pub error: Option<NativeError>,
+    pub error: Option<Value>,
 }
 
 /// A page of a list.
@@ -244,7 +186,7 @@ fn page_outcome(r: callwaitingai::Result<Option<Page<Value>>>) -> PageOutcome {
         },
         Err(e) => PageOutcome {
             page: None,
-            error: Some(native_error(e)),
+            error: Some(failure(&e)),
         },
     }
 }
@@ -294,39 +236,29 @@ pub struct NativeItems {
 pub struct ItemOutcome {
     pub done: bool,
     pub value: Option<Value>,
-    pub error: Option<NativeError>,
+    pub error: Option<Value>,
 }
 
 #[napi]
 impl NativeItems {
     #[napi]
     pub async fn next(&self) -> ItemOutcome {
-        match self.stream.lock().await.next().await {
-            Some(Ok(v)) => ItemOutcome {
-                done: false,
-                value: Some(v),
-                error: None,
+        let next = self.stream.lock().await.next().await;
+        ItemOutcome {
+            done: !matches!(next, Some(Ok(_))),
+            error: match &next {
+                Some(Err(e)) => Some(failure(e)),
+                _ => None,
             },
-            Some(Err(e)) => ItemOutcome {
-                done: true,
-                value: None,
-                error: Some(native_error(e)),
-            },
-            None => ItemOutcome {
-                done: true,
-                value: None,
-                error: None,
+            value: match next {
+                Some(Ok(v)) => Some(v),
+                _ => None,
             },
         }
     }
 }
 
 // --- webhooks ---------------------------------------------------------------------------------
-
-/// Webhook failures throw an Error whose message starts with the kind (`kind: message`).
-fn webhook_error(e: core::WebhookError) -> Error {
-    Error::new(Status::GenericFailure, e.to_string())
-}
 
 fn bytes(payload: Either<String, Uint8Array>) -> Vec<u8> {
     match payload {
@@ -335,115 +267,141 @@ fn bytes(payload: Either<String, Uint8Array>) -> Vec<u8> {
     }
 }
 
+/// Verification options from the JS layer; a bad tolerance is invalid input.
+fn verify_options(
+    now: Option<f64>,
+    tolerance: Option<f64>,
+    url: Option<String>,
+) -> callwaitingai::Result<core::VerifyOptions> {
+    let tolerance = match tolerance {
+        Some(t) => bindings::options::tolerance(Style::JavaScript, &bindings::number(t))?,
+        None => None,
+    };
+    Ok(bindings::verify_options(
+        now.map(bindings::unix_secs),
+        tolerance,
+        url,
+    ))
+}
+
 #[napi]
 pub struct NativeWebhook {
     inner: core::Webhook,
 }
 
+#[napi(object, object_from_js = false)]
+pub struct WebhookOutcome {
+    pub webhook: Option<NativeWebhook>,
+    pub error: Option<Value>,
+}
+
+/// A verifier for one secret (`whsec_…`, `whpk_…`, `whsk_…`).
+#[napi]
+pub fn create_webhook(secret: String) -> WebhookOutcome {
+    match core::Webhook::new(&secret) {
+        Ok(inner) => WebhookOutcome {
+            webhook: Some(NativeWebhook { inner }),
+            error: None,
+        },
+        Err(e) => WebhookOutcome {
+            webhook: None,
+            error: Some(webhook_failure(&e)),
+        },
+    }
+}
+
 #[napi]
 impl NativeWebhook {
-    #[napi(constructor)]
-    pub fn new(secret: String) -> Result<Self> {
-        core::Webhook::new(&secret)
-            .map(|inner| Self { inner })
-            .map_err(webhook_error)
-    }
-
-    /// Checks headers and signature only; the JS layer parses the verified body with
-    /// `JSON.parse` (faster than building the object here) and reports `invalid_payload`.
+    /// Checks headers and signature only (the JS layer parses the verified body with
+    /// `JSON.parse`, faster than building the object here); the failure, or null.
     #[napi]
     pub fn verify_signature(
         &self,
         payload: Either<String, Uint8Array>,
         headers: String,
-        now: Option<i64>,
-        tolerance: Option<u32>,
-    ) -> Result<()> {
-        let mut o = VerifyOptions::new();
-        if let Some(n) = now {
-            o = o.now(n);
-        }
-        if let Some(t) = tolerance {
-            o = o.tolerance_secs(u64::from(t));
-        }
+        now: Option<f64>,
+        tolerance: Option<f64>,
+    ) -> Option<Value> {
+        let opts = match verify_options(now, tolerance, None) {
+            Ok(o) => o,
+            Err(e) => return Some(failure(&e)),
+        };
         self.inner
             .verify_signature(
                 &bytes(payload),
-                callwaitingai::bindings::joined_header_pairs(&headers).as_slice(),
-                &o,
+                bindings::joined_header_pairs(&headers).as_slice(),
+                &opts,
             )
-            .map_err(webhook_error)
+            .err()
+            .map(|e| webhook_failure(&e))
     }
 
     #[napi]
     pub fn sign(
         &self,
         msg_id: String,
-        timestamp: i64,
+        timestamp: f64,
         payload: Either<String, Uint8Array>,
-    ) -> Result<String> {
-        self.inner
-            .try_sign(&msg_id, timestamp, &bytes(payload))
-            .map_err(webhook_error)
+    ) -> Outcome {
+        Outcome::of(
+            self.inner
+                .try_sign(&msg_id, bindings::unix_secs(timestamp), &bytes(payload)),
+            webhook_failure,
+        )
     }
 }
 
+/// Verifies a provider's webhook; the failure, or null.
 #[napi]
-pub fn native_verify_webhook(
+pub fn verify_webhook(
     provider: String,
     payload: Either<String, Uint8Array>,
     headers: String,
     secret: String,
     url: Option<String>,
-    tolerance: Option<u32>,
-    now: Option<i64>,
-) -> Result<()> {
-    let provider: Provider = provider
-        .parse()
-        .map_err(|e: core::UnknownProvider| Error::new(Status::InvalidArg, e.to_string()))?;
-    let mut o = VerifyOptions::new();
-    if let Some(u) = url {
-        o = o.url(u);
-    }
-    if let Some(t) = tolerance {
-        o = o.tolerance_secs(u64::from(t));
-    }
-    if let Some(n) = now {
-        o = o.now(n);
-    }
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> Option<Value> {
+    let checked =
+        bindings::provider(&provider).and_then(|p| Ok((p, verify_options(now, tolerance, url)?)));
+    let (provider, opts) = match checked {
+        Ok(c) => c,
+        Err(e) => return Some(failure(&e)),
+    };
     core::verify(
         provider,
         &bytes(payload),
-        callwaitingai::bindings::joined_header_pairs(&headers).as_slice(),
+        bindings::joined_header_pairs(&headers).as_slice(),
         &secret,
-        &o,
+        &opts,
     )
-    .map_err(webhook_error)
+    .err()
+    .map(|e| webhook_failure(&e))
 }
 
 #[napi]
-pub fn native_meta_subscription_challenge(query: String, verify_token: String) -> Result<String> {
-    core::meta_subscription_challenge(&query, &verify_token).map_err(webhook_error)
+pub fn meta_subscription_challenge(query: String, verify_token: String) -> Outcome {
+    Outcome::of(
+        core::meta_subscription_challenge(&query, &verify_token),
+        webhook_failure,
+    )
 }
 
 /// Turns on request logging to stderr at `level` (the JS layer calls it when
 /// `CALLWAITINGAI_LOG` is set). Credentials are never logged.
 #[napi]
-pub fn enable_logging(level: String) -> Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
-        .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
-    // Colour only on a terminal: redirected logs stay plain text.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .try_init();
-    Ok(())
+pub fn enable_logging(level: String) -> Option<Value> {
+    bindings::enable_logging(&level).err().map(|e| failure(&e))
 }
 
-/// Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`, for
-/// the JS resource layer.
+/// Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`.
 #[napi]
 pub fn operations() -> Vec<Value> {
-    callwaitingai::bindings::operation_rows()
+    bindings::operation_rows()
+}
+
+/// Every error class as `{name, parent, also}`, parents first.
+#[napi]
+pub fn error_classes() -> Vec<Value> {
+    bindings::error_class_rows()
 }

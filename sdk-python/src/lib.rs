@@ -1,150 +1,52 @@
 //! `callwaitingai._native`: the Python bindings of the Rust core.
 //!
-//! Thin by design: arguments are converted (Python ⇄ JSON, snake_case ⇄ camelCase through
-//! `callwaitingai::naming`), calls are bridged (blocking with the GIL released, or awaitable
-//! through pyo3-async-runtimes), and core errors are mapped to the Python exception classes.
-//! Everything else (retries, idempotency keys, pagination, webhook rules) is the core's.
+//! A translation, nothing more: arguments are converted (Python ⇄ JSON, snake_case ⇄ camelCase
+//! through `callwaitingai::naming`), options are handed to `callwaitingai::bindings::options`
+//! as they came, calls are bridged (blocking with the GIL released, or awaitable through
+//! pyo3-async-runtimes), and every failure raises the class the core names
+//! (`callwaitingai::bindings::errors`) with the attributes it gives. The classes are Python
+//! code generated from the same table (`callwaitingai/_errors.py`).
 
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use callwaitingai::bindings::{self, Failure, Style};
 use callwaitingai::operations::{OPERATIONS, Operation};
 use callwaitingai::{Client, Page, RequestOptions, naming};
 use futures::{Stream, StreamExt};
-use pyo3::exceptions::{
-    PyException, PyRuntimeError, PyStopAsyncIteration, PyStopIteration, PyTypeError,
-};
+use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use serde_json::Value;
 
 mod webhooks;
-
-pyo3::create_exception!(
-    _native,
-    CallWaitingAIError,
-    PyException,
-    "Every error of the SDK."
-);
-pyo3::create_exception!(
-    _native,
-    APIError,
-    CallWaitingAIError,
-    "The API answered with an error status."
-);
-pyo3::create_exception!(
-    _native,
-    BadRequestError,
-    APIError,
-    "400: the request is malformed."
-);
-pyo3::create_exception!(
-    _native,
-    AuthenticationError,
-    APIError,
-    "401: missing, unknown, expired or revoked credentials."
-);
-pyo3::create_exception!(
-    _native,
-    PermissionDeniedError,
-    APIError,
-    "403: the credentials lack a scope."
-);
-pyo3::create_exception!(
-    _native,
-    NotFoundError,
-    APIError,
-    "404: no such object in your organisation."
-);
-pyo3::create_exception!(
-    _native,
-    ConflictError,
-    APIError,
-    "409: an idempotency-key conflict."
-);
-pyo3::create_exception!(
-    _native,
-    UnprocessableEntityError,
-    APIError,
-    "422: a value is not acceptable."
-);
-pyo3::create_exception!(_native, RateLimitError, APIError, "429: too many requests.");
-pyo3::create_exception!(
-    _native,
-    InternalServerError,
-    APIError,
-    "5xx: the server failed."
-);
-pyo3::create_exception!(
-    _native,
-    APIConnectionError,
-    CallWaitingAIError,
-    "No response: the connection failed."
-);
-pyo3::create_exception!(
-    _native,
-    APITimeoutError,
-    APIConnectionError,
-    "No response in time."
-);
-pyo3::create_exception!(
-    _native,
-    WebhookVerificationError,
-    CallWaitingAIError,
-    "A webhook failed verification; `.kind` says why."
-);
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
-/// Maps a core error to its Python exception, with the same fields in every case.
-fn map_error(py: Python<'_>, e: callwaitingai::Error) -> PyErr {
-    let message = e.message();
-    let err = match &e {
-        callwaitingai::Error::Timeout { .. } => APITimeoutError::new_err(message.clone()),
-        callwaitingai::Error::Connection { .. } => APIConnectionError::new_err(message.clone()),
-        callwaitingai::Error::InvalidInput(m) => PyTypeError::new_err(m.clone()),
-        _ => match e.status() {
-            Some(400) => BadRequestError::new_err(message.clone()),
-            Some(401) => AuthenticationError::new_err(message.clone()),
-            Some(403) => PermissionDeniedError::new_err(message.clone()),
-            Some(404) => NotFoundError::new_err(message.clone()),
-            Some(409) => ConflictError::new_err(message.clone()),
-            Some(422) => UnprocessableEntityError::new_err(message.clone()),
-            Some(429) => RateLimitError::new_err(message.clone()),
-            Some(s) if s >= 500 => InternalServerError::new_err(message.clone()),
-            _ => APIError::new_err(message.clone()),
-        },
-    };
-    if matches!(e, callwaitingai::Error::InvalidInput(_)) {
-        return err;
-    }
-    let value = err.value(py);
-    let headers = PyDict::new(py);
-    if let Some(h) = e.headers() {
-        for (k, v) in h {
-            let _ = headers.set_item(k.as_str(), v.to_str().unwrap_or_default());
+/// Raises the failure's class (from `callwaitingai._errors`) with its attributes.
+fn raise(py: Python<'_>, f: &Failure) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let class = py.import("callwaitingai._errors")?.getattr(f.class)?;
+        let value = class.call1((f.message(),))?;
+        for (name, v) in &f.fields {
+            value.setattr(*name, pythonize::pythonize(py, v)?)?;
         }
-    }
-    let retry_after = e
-        .api_error()
-        .and_then(callwaitingai::ApiError::retry_after)
-        .map(|d| d.as_secs_f64());
-    let _ = value.setattr("status_code", e.status());
-    let _ = value.setattr("code", e.code());
-    let _ = value.setattr("message", message);
-    let _ = value.setattr("request_id", e.request_id());
-    let _ = value.setattr("headers", headers);
-    let _ = value.setattr("retry_after", retry_after);
-    let body = e
-        .api_error()
-        .map(|a| String::from_utf8_lossy(&a.body).into_owned());
-    let _ = value.setattr("body", body);
-    let data = e.api_error().and_then(|a| a.data.clone());
-    let _ = value.setattr("data", data.and_then(|d| pythonize::pythonize(py, &d).ok()));
-    err
+        Ok(PyErr::from_value(value))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// A core error as its Python exception.
+fn map_error(py: Python<'_>, e: &callwaitingai::Error) -> PyErr {
+    raise(py, &bindings::failure(e, Style::Python))
+}
+
+/// Invalid input found while converting arguments, raised like the core's own.
+fn invalid(message: impl Into<String>) -> PyErr {
+    Python::attach(|py| map_error(py, &callwaitingai::Error::InvalidInput(message.into())))
 }
 
 fn to_json(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
@@ -153,20 +55,29 @@ fn to_json(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
         Some(o) if o.is_none() => Ok(None),
         Some(o) => pythonize::depythonize::<Value>(o)
             .map(Some)
-            .map_err(|e| PyTypeError::new_err(format!("cannot send this value as JSON: {e}"))),
+            .map_err(|e| invalid(format!("cannot send this value as JSON: {e}"))),
     }
 }
 
-fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
-    pythonize::pythonize(py, v)
-        .map(Bound::unbind)
-        .map_err(|e| PyTypeError::new_err(e.to_string()))
+/// Options (a dict) as JSON: floats through `bindings::number`, so that NaN and the infinities
+/// reach the core's checks instead of turning into null.
+fn options_json(o: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    let Some(dict) = o.and_then(|o| o.cast::<PyDict>().ok()) else {
+        return Ok(to_json(o)?.unwrap_or(Value::Null));
+    };
+    let mut out = serde_json::Map::new();
+    for (k, v) in dict.iter() {
+        let value = match v.cast::<PyFloat>() {
+            Ok(f) => bindings::number(f.value()),
+            Err(_) => to_json(Some(&v))?.unwrap_or(Value::Null),
+        };
+        out.insert(k.str()?.to_cow()?.into_owned(), value);
+    }
+    Ok(Value::Object(out))
 }
 
-/// A timeout in seconds, checked by the core.
-fn seconds(t: f64) -> PyResult<Duration> {
-    callwaitingai::bindings::timeout(t, 1.0, "seconds")
-        .map_err(|e| PyTypeError::new_err(e.message()))
+fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(pythonize::pythonize(py, v)?.unbind())
 }
 
 /// Runs `fut` on the runtime while this thread waits without the GIL, waking every 50 ms to
@@ -205,35 +116,15 @@ fn operation(id: &str) -> PyResult<&'static Operation> {
     OPERATIONS
         .iter()
         .find(|o| o.id == id)
-        .ok_or_else(|| PyTypeError::new_err(format!("unknown operation {id}")))
+        .ok_or_else(|| invalid(format!("unknown operation {id}")))
 }
 
-/// Request options from Python: `(timeout, max_retries, extra_headers, idempotency_key)`.
-type PyOptions = (
-    Option<f64>,
-    Option<u32>,
-    Option<Vec<(String, String)>>,
-    Option<String>,
-);
-
-fn options(o: Option<PyOptions>) -> PyResult<RequestOptions> {
-    let mut opts = RequestOptions::new();
-    let Some((timeout, retries, headers, key)) = o else {
-        return Ok(opts);
-    };
-    if let Some(t) = timeout {
-        opts = opts.timeout(seconds(t)?);
-    }
-    if let Some(n) = retries {
-        opts = opts.max_retries(n);
-    }
-    for (k, v) in headers.unwrap_or_default() {
-        opts = opts.header(k, v);
-    }
-    if let Some(k) = key {
-        opts = opts.idempotency_key(k);
-    }
-    Ok(opts)
+/// Request options from Python (`timeout`, `max_retries`, `deadline`, `extra_headers`,
+/// `idempotency_key`), checked by the core.
+fn options(o: Option<&Bound<'_, PyAny>>) -> PyResult<RequestOptions> {
+    let value = options_json(o)?;
+    bindings::options::request_options(Style::Python, &value)
+        .map_err(|e| Python::attach(|py| map_error(py, &e)))
 }
 
 /// A prepared call: operation, ids, query and body on the wire's names.
@@ -250,10 +141,10 @@ fn prepare(
     ids: Vec<String>,
     query: Option<&Bound<'_, PyAny>>,
     body: Option<&Bound<'_, PyAny>>,
-    opts: Option<PyOptions>,
+    opts: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Prepared> {
     let op = operation(op_id)?;
-    let bad = |e: callwaitingai::Error| PyTypeError::new_err(e.message());
+    let bad = |e: callwaitingai::Error| Python::attach(|py| map_error(py, &e));
     let query = match to_json(query)? {
         Some(q) => Some(naming::query_to_wire(op, q).map_err(bad)?),
         None => None,
@@ -322,30 +213,14 @@ struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// `options`: `api_key`, `base_url`, `max_retries`, `timeout`, `deadline` (seconds), as
+    /// the user gave them; the core checks them and fills in the rest.
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, max_retries=None, timeout=None))]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        max_retries: Option<u32>,
-        timeout: Option<f64>,
-    ) -> PyResult<Self> {
-        let mut b = Client::builder();
-        if let Some(k) = api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = base_url {
-            b = b.base_url(u);
-        }
-        if let Some(n) = max_retries {
-            b = b.max_retries(n);
-        }
-        if let Some(t) = timeout {
-            b = b.timeout(seconds(t)?);
-        }
+    #[pyo3(signature = (options=None))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options = options_json(options)?;
         let version = py.version_info();
-        b = b.user_agent(callwaitingai::bindings::user_agent(
+        let builder = Client::builder().user_agent(bindings::user_agent(
             "python",
             &format!(
                 "python/{}.{}.{}",
@@ -354,7 +229,8 @@ impl NativeClient {
         ));
         // The runtime must exist before the HTTP client is built.
         let _guard = runtime().enter();
-        let client = b.build().map_err(|e| map_error(py, e))?;
+        let client = bindings::options::client(Style::Python, builder, &options)
+            .map_err(|e| map_error(py, &e))?;
         Ok(Self { client })
     }
 
@@ -385,14 +261,14 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
-        opts: Option<PyOptions>,
+        opts: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let p = prepare(op, ids, query, body, opts)?;
         let client = self.client.clone();
         let r = block_on(py, run_call(client, p))?;
         match r {
             Ok(r) => call_result(py, r),
-            Err(e) => Err(map_error(py, e)),
+            Err(e) => Err(map_error(py, &e)),
         }
     }
 
@@ -405,7 +281,7 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<&Bound<'py, PyAny>>,
         body: Option<&Bound<'py, PyAny>>,
-        opts: Option<PyOptions>,
+        opts: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let p = prepare(op, ids, query, body, opts)?;
         let client = self.client.clone();
@@ -413,7 +289,7 @@ impl NativeClient {
             let r = run_call(client, p).await;
             Python::attach(|py| match r {
                 Ok(r) => call_result(py, r),
-                Err(e) => Err(map_error(py, e)),
+                Err(e) => Err(map_error(py, &e)),
             })
         })
     }
@@ -426,7 +302,7 @@ impl NativeClient {
         op: &str,
         ids: Vec<String>,
         query: Option<&Bound<'_, PyAny>>,
-        opts: Option<PyOptions>,
+        opts: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<NativePage> {
         let p = prepare(op, ids, query, None, opts)?;
         let schema = p.op.list_of;
@@ -434,7 +310,7 @@ impl NativeClient {
         let r = block_on(py, run_list(client, p))?;
         match r {
             Ok(page) => Ok(NativePage { page, schema }),
-            Err(e) => Err(map_error(py, e)),
+            Err(e) => Err(map_error(py, &e)),
         }
     }
 
@@ -446,7 +322,7 @@ impl NativeClient {
         op: &str,
         ids: Vec<String>,
         query: Option<&Bound<'py, PyAny>>,
-        opts: Option<PyOptions>,
+        opts: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let p = prepare(op, ids, query, None, opts)?;
         let schema = p.op.list_of;
@@ -455,7 +331,7 @@ impl NativeClient {
             let r = run_list(client, p).await;
             Python::attach(|py| match r {
                 Ok(page) => Ok(NativePage { page, schema }),
-                Err(e) => Err(map_error(py, e)),
+                Err(e) => Err(map_error(py, &e)),
             })
         })
     }
@@ -505,7 +381,7 @@ impl NativePage {
         let r = block_on(py, async move { page.next_page().await })?;
         match r {
             Ok(p) => Ok(p.map(|page| NativePage { page, schema })),
-            Err(e) => Err(map_error(py, e)),
+            Err(e) => Err(map_error(py, &e)),
         }
     }
 
@@ -517,7 +393,7 @@ impl NativePage {
             let r = page.next_page().await;
             Python::attach(|py| match r {
                 Ok(p) => Ok(p.map(|page| NativePage { page, schema })),
-                Err(e) => Err(map_error(py, e)),
+                Err(e) => Err(map_error(py, &e)),
             })
         })
     }
@@ -561,7 +437,7 @@ impl NativeItems {
         let next = block_on(py, async move { stream.lock().await.next().await })?;
         match next {
             Some(Ok(v)) => item_to_py(py, self.schema, v),
-            Some(Err(e)) => Err(map_error(py, e)),
+            Some(Err(e)) => Err(map_error(py, &e)),
             None => Err(PyStopIteration::new_err(())),
         }
     }
@@ -577,7 +453,7 @@ impl NativeItems {
             let next = stream.lock().await.next().await;
             Python::attach(|py| match next {
                 Some(Ok(v)) => item_to_py(py, schema, v),
-                Some(Err(e)) => Err(map_error(py, e)),
+                Some(Err(e)) => Err(map_error(py, &e)),
                 None => Err(PyStopAsyncIteration::new_err(())),
             })
         })
@@ -586,16 +462,15 @@ impl NativeItems {
 
 /// Turns on request logging to stderr at `level` (what `CALLWAITINGAI_LOG` does at import).
 #[pyfunction]
-fn enable_logging(level: &str) -> PyResult<()> {
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
-        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    // Colour only on a terminal: redirected logs stay plain text.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .try_init();
-    Ok(())
+fn enable_logging(py: Python<'_>, level: &str) -> PyResult<()> {
+    bindings::enable_logging(level).map_err(|e| map_error(py, &e))
+}
+
+/// The defaults of the client and webhook options (`max_retries`, `timeout`, `deadline`,
+/// `tolerance`), from the core.
+#[pyfunction]
+fn defaults(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &bindings::options::defaults(Style::Python))
 }
 
 /// Text or bytes as bytes.
@@ -609,14 +484,13 @@ pub(crate) fn payload_bytes(payload: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(b) = payload.extract::<Vec<u8>>() {
         return Ok(b);
     }
-    Err(PyTypeError::new_err("payload must be bytes or str"))
+    Err(invalid("payload must be bytes or str"))
 }
 
 static VERSION: OnceLock<String> = OnceLock::new();
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
     m.add(
         "__version__",
         VERSION.get_or_init(|| env!("CARGO_PKG_VERSION").to_string()),
@@ -625,32 +499,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativePage>()?;
     m.add_class::<NativeItems>()?;
     m.add_function(wrap_pyfunction!(enable_logging, m)?)?;
-    for (name, ty) in [
-        ("CallWaitingAIError", py.get_type::<CallWaitingAIError>()),
-        ("APIError", py.get_type::<APIError>()),
-        ("BadRequestError", py.get_type::<BadRequestError>()),
-        ("AuthenticationError", py.get_type::<AuthenticationError>()),
-        (
-            "PermissionDeniedError",
-            py.get_type::<PermissionDeniedError>(),
-        ),
-        ("NotFoundError", py.get_type::<NotFoundError>()),
-        ("ConflictError", py.get_type::<ConflictError>()),
-        (
-            "UnprocessableEntityError",
-            py.get_type::<UnprocessableEntityError>(),
-        ),
-        ("RateLimitError", py.get_type::<RateLimitError>()),
-        ("InternalServerError", py.get_type::<InternalServerError>()),
-        ("APIConnectionError", py.get_type::<APIConnectionError>()),
-        ("APITimeoutError", py.get_type::<APITimeoutError>()),
-        (
-            "WebhookVerificationError",
-            py.get_type::<WebhookVerificationError>(),
-        ),
-    ] {
-        m.add(name, ty)?;
-    }
+    m.add_function(wrap_pyfunction!(defaults, m)?)?;
     webhooks::register(m)?;
     Ok(())
 }

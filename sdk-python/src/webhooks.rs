@@ -1,18 +1,14 @@
 //! Webhook verification for Python: `Webhook`, `verify_webhook`, `meta_subscription_challenge`.
 
-use callwaitingai::webhooks::{self as core, Provider, VerifyOptions, WebhookError};
-use pyo3::exceptions::PyTypeError;
+use callwaitingai::bindings::{self, Style};
+use callwaitingai::webhooks::{self as core, WebhookError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
-use crate::{WebhookVerificationError, payload_bytes, to_py};
+use crate::{invalid, map_error, payload_bytes, raise, to_py};
 
 fn verification_error(e: WebhookError) -> PyErr {
-    let err = WebhookVerificationError::new_err(e.to_string());
-    Python::attach(|py| {
-        let _ = err.value(py).setattr("kind", e.kind().as_str());
-    });
-    err
+    Python::attach(|py| raise(py, &bindings::webhook_failure(&e, Style::Python)))
 }
 
 /// Any mapping of headers (dict, Starlette/Flask/Django headers) as pairs.
@@ -22,9 +18,7 @@ fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     } else if headers.hasattr("items")? {
         headers.call_method0("items")?
     } else {
-        return Err(PyTypeError::new_err(
-            "headers must be a mapping of names to values",
-        ));
+        return Err(invalid("headers must be a mapping of names to values"));
     };
     let mut out = Vec::new();
     for item in items.try_iter()? {
@@ -43,18 +37,13 @@ fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn verify_options(now: Option<i64>, tolerance: Option<u64>, url: Option<String>) -> VerifyOptions {
-    let mut o = VerifyOptions::new();
-    if let Some(n) = now {
-        o = o.now(n);
-    }
-    if let Some(t) = tolerance {
-        o = o.tolerance_secs(t);
-    }
-    if let Some(u) = url {
-        o = o.url(u);
-    }
-    o
+/// The tolerance in seconds, checked by the core; `None` for its default.
+fn tolerance_secs(py: Python<'_>, t: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u64>> {
+    let value = match t.map(|t| t.cast::<pyo3::types::PyFloat>()) {
+        Some(Ok(f)) => bindings::number(f.value()),
+        _ => crate::to_json(t)?.unwrap_or_default(),
+    };
+    bindings::options::tolerance(Style::Python, &value).map_err(|e| map_error(py, &e))
 }
 
 /// A Standard Webhooks verifier for one secret (`whsec_…`, `whpk_…` or `whsk_…`).
@@ -73,18 +62,19 @@ impl Webhook {
     }
 
     /// Verifies the raw body against the headers; returns the event exactly as sent.
-    #[pyo3(signature = (payload, headers, *, now=None, tolerance=300))]
+    #[pyo3(signature = (payload, headers, *, now=None, tolerance=None))]
     fn verify(
         &self,
         py: Python<'_>,
         payload: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         now: Option<i64>,
-        tolerance: Option<u64>,
+        tolerance: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let tolerance = tolerance_secs(py, tolerance)?;
         let body = payload_bytes(payload)?;
         let pairs = header_pairs(headers)?;
-        let opts = verify_options(now, tolerance, None);
+        let opts = bindings::verify_options(now, tolerance, None);
         let event = self
             .inner
             .verify_with(&body, &pairs, &opts)
@@ -107,19 +97,20 @@ impl Webhook {
 
 /// Verifies a webhook from `provider`; raises `WebhookVerificationError` with `.kind`.
 #[pyfunction]
-#[pyo3(signature = (payload, headers, secret, *, provider="standard", url=None, tolerance=300, now=None))]
+#[pyo3(signature = (payload, headers, secret, *, provider="standard", url=None, tolerance=None, now=None))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments
 fn verify_webhook(
+    py: Python<'_>,
     payload: &Bound<'_, PyAny>,
     headers: &Bound<'_, PyAny>,
     secret: &str,
     provider: &str,
     url: Option<String>,
-    tolerance: Option<u64>,
+    tolerance: Option<&Bound<'_, PyAny>>,
     now: Option<i64>,
 ) -> PyResult<()> {
-    let provider: Provider = provider
-        .parse()
-        .map_err(|e: core::UnknownProvider| PyTypeError::new_err(e.to_string()))?;
+    let tolerance = tolerance_secs(py, tolerance)?;
+    let provider = bindings::provider(provider).map_err(|e| map_error(py, &e))?;
     let body = payload_bytes(payload)?;
     let pairs = header_pairs(headers)?;
     core::verify(
@@ -127,7 +118,7 @@ fn verify_webhook(
         &body,
         &pairs,
         secret,
-        &verify_options(now, tolerance, url),
+        &bindings::verify_options(now, tolerance, url),
     )
     .map_err(verification_error)
 }
@@ -138,34 +129,11 @@ fn meta_subscription_challenge(query: &Bound<'_, PyAny>, verify_token: &str) -> 
     let text = if let Ok(s) = query.cast::<PyString>() {
         s.to_cow()?.into_owned()
     } else if query.cast::<PyMapping>().is_ok() || query.hasattr("items")? {
-        let pairs = header_pairs(query)?;
-        let mut ser = String::new();
-        for (i, (k, v)) in pairs.iter().enumerate() {
-            if i > 0 {
-                ser.push('&');
-            }
-            ser.push_str(&encode(k));
-            ser.push('=');
-            ser.push_str(&encode(v));
-        }
-        ser
+        bindings::form_query(&header_pairs(query)?)
     } else {
-        return Err(PyTypeError::new_err("query must be a str or a mapping"));
+        return Err(invalid("query must be a str or a mapping"));
     };
     core::meta_subscription_challenge(&text, verify_token).map_err(verification_error)
-}
-
-/// Percent-encodes a query component.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1,18 +1,19 @@
-//! The wasm module of `@callwaitingai/web`.
+//! The wasm module of `@callwaitingai/web`: the wasm provider of the one JS layer
+//! (`sdk-js/client.cjs`), adapted to the napi addon's surface by `js/sdk.js`.
 //!
-//! The same native surface as the Node addon (`sdk-node/src/lib.rs`), so that one JS layer
-//! (`sdk-node/lib/client.cjs`) serves both packages. JSON crosses the boundary as strings
-//! (`JSON.parse` is faster than building JS objects field by field, and the module stays
-//! small); failures come back as data (`{"error": {...}}`) that the JS layer turns into its
-//! error classes. Requests go through `fetch`; retries, idempotency keys, backoff, pagination
-//! and the webhook rules are the core's.
+//! A translation, nothing more: JSON crosses the boundary as text (`JSON.parse` is faster than
+//! building JS objects field by field, and the module stays small), options go to
+//! `callwaitingai::bindings::options` as the JS layer received them, and every failure comes
+//! back as data (`{class, fields}`, from `callwaitingai::bindings::errors`) that the JS layer
+//! throws as that class. Requests go through `fetch`; everything else is the core's.
 
 #![allow(missing_docs)] // the public surface is documented in index.d.ts
 
 use std::rc::Rc;
 
-use callwaitingai::webhooks::{self as core, Provider, VerifyOptions};
-use callwaitingai::{Client, Page, RequestOptions};
+use callwaitingai::bindings::{self, Style};
+use callwaitingai::webhooks::{self as core, WebhookError};
+use callwaitingai::{Client, Page};
 use futures::lock::Mutex;
 use futures::stream::{LocalBoxStream, StreamExt};
 use js_sys::{Promise, Uint8Array};
@@ -20,82 +21,45 @@ use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-/// A core error as the JS layer's `NativeError` (the same fields the Node addon sends).
-fn error_json(e: &callwaitingai::Error) -> Value {
-    let headers: Map<String, Value> = e
-        .headers()
-        .map(|h| {
-            h.iter()
-                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().into()))
-                .collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "kind": e.kind(),
-        "status": e.status(),
-        "code": e.code(),
-        "message": e.message(),
-        "requestId": e.request_id(),
-        "headers": headers,
-        "data": e.api_error().and_then(|a| a.data.clone()),
-        "retryAfterMs": e
-            .api_error()
-            .and_then(callwaitingai::ApiError::retry_after)
-            .map(|d| d.as_secs_f64() * 1000.0),
-        "body": e.api_error().map(|a| String::from_utf8_lossy(&a.body).into_owned()),
-    })
+/// A client failure as `{class, fields}`.
+fn failure(e: &callwaitingai::Error) -> Value {
+    bindings::failure(e, Style::JavaScript).to_json()
 }
 
+/// A webhook failure as `{class, fields}`.
+fn webhook_failure(e: &WebhookError) -> Value {
+    bindings::webhook_failure(e, Style::JavaScript).to_json()
+}
+
+/// `{"error": failure}` as JSON text.
 fn failed(e: &callwaitingai::Error) -> JsValue {
-    JsValue::from_str(&json!({ "error": error_json(e) }).to_string())
+    JsValue::from_str(&json!({ "error": failure(e) }).to_string())
 }
 
-fn invalid(message: String) -> callwaitingai::Error {
-    callwaitingai::Error::InvalidInput(message)
-}
-
-/// `null`/`undefined` or a JSON text.
 fn parse_json(what: &str, text: Option<String>) -> callwaitingai::Result<Option<Value>> {
     text.map(|t| serde_json::from_str(&t))
         .transpose()
-        .map_err(|e| invalid(format!("{what} is not JSON: {e}")))
+        .map_err(|e| callwaitingai::Error::InvalidInput(format!("{what} is not JSON: {e}")))
 }
 
-/// Per-request options, as the JSON of `{timeout, maxRetries, headers, idempotencyKey}`;
-/// `timeout` in milliseconds.
-fn options(text: Option<String>) -> callwaitingai::Result<RequestOptions> {
-    let mut opts = RequestOptions::new();
-    let Some(Value::Object(o)) = parse_json("the request options", text)? else {
-        return Ok(opts);
-    };
-    match o.get("timeout") {
-        None | Some(Value::Null) => {}
-        // JSON has no NaN or infinities: JSON.stringify turns them into null, so the JS
-        // layer checks those; numbers are checked here.
-        Some(t) => {
-            let t = t.as_f64().ok_or_else(|| {
-                invalid(format!("timeout must be a number of milliseconds, got {t}"))
-            })?;
-            opts = opts.timeout(callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")?);
-        }
+/// A value or a failure as the JSON text `{value}` / `{error}`.
+fn outcome<T: Into<Value>, E>(r: Result<T, E>, f: impl Fn(&E) -> Value) -> String {
+    match r {
+        Ok(v) => json!({ "value": v.into() }),
+        Err(e) => json!({ "error": f(&e) }),
     }
-    if let Some(n) = o.get("maxRetries").and_then(Value::as_u64) {
-        opts = opts.max_retries(u32::try_from(n).unwrap_or(u32::MAX));
+    .to_string()
+}
+
+/// A client from the options as the user gave them (JSON text): the client, or the failure's
+/// JSON text.
+#[wasm_bindgen(js_name = createClient)]
+pub fn create_client(options: Option<String>, runtime: &str) -> JsValue {
+    let builder = Client::builder().user_agent(bindings::user_agent("web", runtime));
+    match bindings::options::client_json(Style::JavaScript, builder, options.as_deref()) {
+        Ok(client) => NativeClient { client }.into(),
+        Err(e) => JsValue::from_str(&failure(&e).to_string()),
     }
-    if let Some(Value::Object(h)) = o.get("headers") {
-        for (k, v) in h {
-            let v = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => continue,
-                other => other.to_string(),
-            };
-            opts = opts.header(k.clone(), v);
-        }
-    }
-    if let Some(k) = o.get("idempotencyKey").and_then(Value::as_str) {
-        opts = opts.idempotency_key(k);
-    }
-    Ok(opts)
 }
 
 #[wasm_bindgen]
@@ -105,39 +69,6 @@ pub struct NativeClient {
 
 #[wasm_bindgen]
 impl NativeClient {
-    /// `timeout` in milliseconds. Throws on a missing key or a malformed base URL.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        api_key: Option<String>,
-        base_url: Option<String>,
-        max_retries: Option<u32>,
-        timeout: Option<f64>,
-        runtime: Option<String>,
-    ) -> Result<NativeClient, JsError> {
-        let mut b = Client::builder();
-        if let Some(k) = api_key {
-            b = b.api_key(k);
-        }
-        if let Some(u) = base_url {
-            b = b.base_url(u);
-        }
-        if let Some(n) = max_retries {
-            b = b.max_retries(n);
-        }
-        if let Some(t) = timeout {
-            let t = callwaitingai::bindings::timeout(t, 1000.0, "milliseconds")
-                .map_err(|e| JsError::new(&e.message()))?;
-            b = b.timeout(t);
-        }
-        b = b.user_agent(callwaitingai::bindings::user_agent(
-            "web",
-            runtime.as_deref().unwrap_or_default(),
-        ));
-        b.build()
-            .map(|client| Self { client })
-            .map_err(|e| JsError::new(&e.message()))
-    }
-
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
@@ -169,7 +100,7 @@ impl NativeClient {
                 Ok((
                     parse_json("query", query)?,
                     parse_json("body", body)?,
-                    options(opts)?,
+                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?,
                 ))
             })();
             let (query, body, opts) = match prepared {
@@ -184,10 +115,9 @@ impl NativeClient {
                 .await;
             Ok(match res {
                 Ok(r) => {
-                    let headers: Map<String, Value> = r
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().into()))
+                    let headers: Map<String, Value> = bindings::header_map(&r.headers)
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::from(v)))
                         .collect();
                     JsValue::from_str(
                         &json!({ "status": r.status, "headers": headers, "data": r.data })
@@ -209,7 +139,12 @@ impl NativeClient {
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
-            let prepared = (|| Ok((parse_json("query", query)?, options(opts)?)))();
+            let prepared = (|| {
+                Ok((
+                    parse_json("query", query)?,
+                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?,
+                ))
+            })();
             let (query, opts) = match prepared {
                 Ok(p) => p,
                 Err(e) => return Ok(failed(&e)),
@@ -281,7 +216,7 @@ impl NativeItems {
         future_to_promise(async move {
             let out = match stream.lock().await.next().await {
                 Some(Ok(v)) => json!({ "done": false, "value": v }),
-                Some(Err(e)) => json!({ "done": true, "error": error_json(&e) }),
+                Some(Err(e)) => json!({ "done": true, "error": failure(&e) }),
                 None => json!({ "done": true }),
             };
             Ok(JsValue::from_str(&out.to_string()))
@@ -291,22 +226,32 @@ impl NativeItems {
 
 // --- webhooks ---------------------------------------------------------------------------------
 
-/// Webhook failures throw an Error whose message starts with the kind (`kind: message`).
-fn webhook_error(e: core::WebhookError) -> JsError {
-    JsError::new(&e.to_string())
+/// The raw body: a string or bytes (the JS layer has checked the type).
+fn bytes(payload: &JsValue) -> Vec<u8> {
+    match payload.as_string() {
+        Some(s) => s.into_bytes(),
+        None => payload
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .unwrap_or_default(),
+    }
 }
 
-/// A string or a `Uint8Array`, as bytes.
-fn bytes(payload: &JsValue) -> Result<Vec<u8>, JsError> {
-    if let Some(s) = payload.as_string() {
-        return Ok(s.into_bytes());
-    }
-    match payload.dyn_ref::<Uint8Array>() {
-        Some(a) => Ok(a.to_vec()),
-        None => Err(JsError::new(
-            "invalid_payload: the payload must be a string or a Uint8Array (the raw request body)",
-        )),
-    }
+/// Verification options from the JS layer; a bad tolerance is invalid input.
+fn verify_options(
+    now: Option<f64>,
+    tolerance: Option<f64>,
+    url: Option<String>,
+) -> callwaitingai::Result<core::VerifyOptions> {
+    let tolerance = match tolerance {
+        Some(t) => bindings::options::tolerance(Style::JavaScript, &bindings::number(t))?,
+        None => None,
+    };
+    Ok(bindings::verify_options(
+        now.map(bindings::unix_secs),
+        tolerance,
+        url,
+    ))
 }
 
 #[wasm_bindgen]
@@ -314,97 +259,98 @@ pub struct NativeWebhook {
     inner: core::Webhook,
 }
 
+/// A verifier for one secret, or the failure's JSON text.
+#[wasm_bindgen(js_name = createWebhook)]
+pub fn create_webhook(secret: &str) -> JsValue {
+    match core::Webhook::new(secret) {
+        Ok(inner) => NativeWebhook { inner }.into(),
+        Err(e) => JsValue::from_str(&webhook_failure(&e).to_string()),
+    }
+}
+
 #[wasm_bindgen]
 impl NativeWebhook {
-    #[wasm_bindgen(constructor)]
-    pub fn new(secret: &str) -> Result<NativeWebhook, JsError> {
-        core::Webhook::new(secret)
-            .map(|inner| Self { inner })
-            .map_err(webhook_error)
-    }
-
-    /// Checks headers and signature only; the JS layer parses the verified body.
+    /// Checks headers and signature only (the JS layer parses the verified body); the
+    /// failure's JSON text, or nothing.
     #[wasm_bindgen(js_name = verifySignature)]
     pub fn verify_signature(
         &self,
         payload: &JsValue,
         headers: &str,
         now: Option<f64>,
-        tolerance: Option<u32>,
-    ) -> Result<(), JsError> {
-        let o = verify_options(None, tolerance, now);
+        tolerance: Option<f64>,
+    ) -> Option<String> {
+        let opts = match verify_options(now, tolerance, None) {
+            Ok(o) => o,
+            Err(e) => return Some(failure(&e).to_string()),
+        };
         self.inner
             .verify_signature(
-                &bytes(payload)?,
-                callwaitingai::bindings::joined_header_pairs(headers).as_slice(),
-                &o,
+                &bytes(payload),
+                bindings::joined_header_pairs(headers).as_slice(),
+                &opts,
             )
-            .map_err(webhook_error)
+            .err()
+            .map(|e| webhook_failure(&e).to_string())
     }
 
-    pub fn sign(&self, msg_id: &str, timestamp: f64, payload: &JsValue) -> Result<String, JsError> {
-        self.inner
-            .try_sign(msg_id, unix_secs(timestamp), &bytes(payload)?)
-            .map_err(webhook_error)
+    /// `{value}` or `{error}` as JSON text.
+    pub fn sign(&self, msg_id: &str, timestamp: f64, payload: &JsValue) -> String {
+        outcome(
+            self.inner
+                .try_sign(msg_id, bindings::unix_secs(timestamp), &bytes(payload)),
+            webhook_failure,
+        )
     }
 }
 
-/// Unix seconds from a JS number (fractions dropped; out-of-range values saturate, and the
-/// core then rejects them as outside the tolerance).
-#[allow(clippy::cast_possible_truncation)] // `as` saturates, which is the intent
-fn unix_secs(n: f64) -> i64 {
-    n as i64
-}
-
-fn verify_options(url: Option<String>, tolerance: Option<u32>, now: Option<f64>) -> VerifyOptions {
-    let mut o = VerifyOptions::new();
-    if let Some(u) = url {
-        o = o.url(u);
-    }
-    if let Some(t) = tolerance {
-        o = o.tolerance_secs(u64::from(t));
-    }
-    if let Some(n) = now {
-        o = o.now(unix_secs(n));
-    }
-    o
-}
-
-#[wasm_bindgen(js_name = nativeVerifyWebhook)]
-pub fn native_verify_webhook(
+/// Verifies a provider's webhook: the failure's JSON text, or nothing.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
     provider: &str,
     payload: &JsValue,
     headers: &str,
     secret: &str,
     url: Option<String>,
-    tolerance: Option<u32>,
+    tolerance: Option<f64>,
     now: Option<f64>,
-) -> Result<(), JsError> {
-    let provider: Provider = provider
-        .parse()
-        .map_err(|e: core::UnknownProvider| JsError::new(&e.to_string()))?;
-    let o = verify_options(url, tolerance, now);
+) -> Option<String> {
+    let checked =
+        bindings::provider(provider).and_then(|p| Ok((p, verify_options(now, tolerance, url)?)));
+    let (provider, opts) = match checked {
+        Ok(c) => c,
+        Err(e) => return Some(failure(&e).to_string()),
+    };
     core::verify(
         provider,
-        &bytes(payload)?,
-        callwaitingai::bindings::joined_header_pairs(headers).as_slice(),
+        &bytes(payload),
+        bindings::joined_header_pairs(headers).as_slice(),
         secret,
-        &o,
+        &opts,
     )
-    .map_err(webhook_error)
+    .err()
+    .map(|e| webhook_failure(&e).to_string())
 }
 
-#[wasm_bindgen(js_name = nativeMetaSubscriptionChallenge)]
-pub fn native_meta_subscription_challenge(
-    query: &str,
-    verify_token: &str,
-) -> Result<String, JsError> {
-    core::meta_subscription_challenge(query, verify_token).map_err(webhook_error)
+/// `{value}` or `{error}` as JSON text.
+#[wasm_bindgen(js_name = metaSubscriptionChallenge)]
+pub fn meta_subscription_challenge(query: &str, verify_token: &str) -> String {
+    outcome(
+        core::meta_subscription_challenge(query, verify_token),
+        webhook_failure,
+    )
 }
 
 /// Every operation as `[operationId, method, pathParams, listOf, takesQuery, takesBody]`, as
-/// a JSON text, for the JS resource layer.
+/// JSON text.
 #[wasm_bindgen(js_name = operationsJson)]
 pub fn operations_json() -> String {
-    Value::Array(callwaitingai::bindings::operation_rows()).to_string()
+    Value::Array(bindings::operation_rows()).to_string()
 }
+
+/// Every error class as `{name, parent, also}`, parents first, as JSON text.
+#[wasm_bindgen(js_name = errorClassesJson)]
+pub fn error_classes_json() -> String {
+    Value::Array(bindings::error_class_rows()).to_string()
+}
+

@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { KEY, ROOT, startServer } from '../../sdk-node/test-support/helpers.mjs';
+export { KEY, ROOT, startServer } from '../../sdk-js/test-support/helpers.mjs';
 
 export const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PKG = path.join(HERE, 'pkg');

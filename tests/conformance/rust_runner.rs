@@ -2,9 +2,9 @@
 //! writes it (`client.leads().create(params).await`), the result serialised back to JSON.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use callwaitingai::webhooks::{self, VerifyOptions, Webhook};
+use callwaitingai::bindings::{self, Style};
+use callwaitingai::webhooks::{self, Webhook};
 use callwaitingai::{Call, Client, Error, ListCall, Page, RequestOptions};
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -35,10 +35,13 @@ pub async fn run_case(
         }
         let args = Value::Object(args);
         let outcome = if let Some(op) = args.get("call").and_then(Value::as_str) {
-            let client = client(&case["client"], &args["client"], base_url)?;
-            call(&client, op, &args)
-                .await
-                .map_err(|e| format!("{label}: {e}"))?
+            match client(&case["client"], &args["client"], base_url) {
+                Ok(client) => call(&client, op, &args)
+                    .await
+                    .map_err(|e| format!("{label}: {e}"))?,
+                // The client's options were refused.
+                Err(e) => json!({ "error": error(&e) }),
+            }
         } else if let Some(kind) = args.get("webhook").and_then(Value::as_str) {
             webhook(kind, &args).map_err(|e| format!("{label}: {e}"))?
         } else if let Some(n) = args.get("receive").and_then(Value::as_u64) {
@@ -56,53 +59,27 @@ pub async fn run_case(
     Ok(outcomes)
 }
 
-fn client(case_client: &Value, step_client: &Value, base_url: &str) -> Result<Client, String> {
-    let get = |k: &str| step_client.get(k).or_else(|| case_client.get(k));
-    let mut b = Client::builder()
-        .api_key(get("key").and_then(Value::as_str).unwrap_or(crate::KEY))
-        .base_url(get("baseURL").and_then(Value::as_str).unwrap_or(base_url));
-    if let Some(n) = get("maxRetries").and_then(Value::as_u64) {
-        b = b.max_retries(u32::try_from(n).map_err(|e| e.to_string())?);
-    }
-    if let Some(ms) = get("timeout").and_then(Value::as_u64) {
-        b = b.timeout(Duration::from_millis(ms));
-    }
-    b.build().map_err(|e| e.to_string())
+/// The case's client options are the JS SDK's (camelCase, milliseconds): the core's option
+/// parser takes them as they are, as it does for every binding.
+fn client(case_client: &Value, step_client: &Value, base_url: &str) -> Result<Client, Error> {
+    let get = |k: &str| step_client.get(k).or_else(|| case_client.get(k)).cloned();
+    let options = json!({
+        "apiKey": get("key").unwrap_or_else(|| json!(crate::KEY)),
+        "baseURL": get("baseURL").unwrap_or_else(|| json!(base_url)),
+        "maxRetries": get("maxRetries"),
+        "timeout": get("timeout"),
+    });
+    bindings::options::client(Style::JavaScript, Client::builder(), &options)
 }
 
-fn options(args: &Value) -> RequestOptions {
-    let o = &args["options"];
-    let mut opts = RequestOptions::new();
-    if let Some(k) = o.get("idempotencyKey").and_then(Value::as_str) {
-        opts = opts.idempotency_key(k);
-    }
-    if let Some(ms) = o.get("timeout").and_then(Value::as_u64) {
-        opts = opts.timeout(Duration::from_millis(ms));
-    }
-    if let Some(n) = o.get("maxRetries").and_then(Value::as_u64) {
-        opts = opts.max_retries(u32::try_from(n).unwrap_or(u32::MAX));
-    }
-    opts
+/// The step's request options, parsed by the core like a binding's.
+fn options(args: &Value) -> Result<RequestOptions, Error> {
+    bindings::options::request_options(Style::JavaScript, &args["options"])
 }
 
 /// The error as every runner reports it: the class a user catches, and what it carries.
 fn error(e: &Error) -> Value {
-    let class = match e {
-        Error::Timeout { .. } => "APITimeoutError",
-        Error::Connection { .. } => "APIConnectionError",
-        Error::InvalidInput(_) => "InvalidRequestError",
-        _ => match e.status() {
-            Some(400) => "BadRequestError",
-            Some(401) => "AuthenticationError",
-            Some(403) => "PermissionDeniedError",
-            Some(404) => "NotFoundError",
-            Some(409) => "ConflictError",
-            Some(422) => "UnprocessableEntityError",
-            Some(429) => "RateLimitError",
-            Some(s) if s >= 500 => "InternalServerError",
-            _ => "APIError",
-        },
-    };
+    let class = callwaitingai::bindings::class_of(e);
     json!({"class": class, "status": e.status(), "code": e.code(), "requestId": e.request_id()})
 }
 
@@ -118,14 +95,20 @@ fn page_json<T: Serialize>(p: &Page<T>) -> Value {
 }
 
 async fn one<T: Serialize + DeserializeOwned + Send + 'static>(c: Call<T>, args: &Value) -> Value {
-    outcome(c.options(options(args)).await)
+    match options(args) {
+        Ok(o) => outcome(c.options(o).await),
+        Err(e) => json!({"error": error(&e)}),
+    }
 }
 
 async fn list<T: Serialize + DeserializeOwned + Send + 'static>(
     c: ListCall<T>,
     args: &Value,
 ) -> Value {
-    let c = c.options(options(args));
+    let c = match options(args) {
+        Ok(o) => c.options(o),
+        Err(e) => return json!({"error": error(&e)}),
+    };
     match args["mode"].as_str().unwrap_or("page") {
         "items" => outcome(c.into_stream().try_collect::<Vec<T>>().await),
         "next" => match c.await {
@@ -211,7 +194,7 @@ async fn call(c: &Client, op: &str, args: &Value) -> Result<Value, String> {
 }
 
 fn webhook_error(e: &webhooks::WebhookError) -> Value {
-    json!({"error": {"class": "WebhookVerificationError", "kind": e.kind().as_str()}})
+    json!({"error": {"class": callwaitingai::bindings::errors::WEBHOOK_ERROR_CLASS, "kind": e.kind().as_str()}})
 }
 
 fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
@@ -225,20 +208,26 @@ fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut opts = VerifyOptions::new();
-    if let Some(n) = args["now"].as_i64() {
-        opts = opts.now(n);
-    }
-    if let Some(t) = args["tolerance"].as_u64() {
-        opts = opts.tolerance_secs(t);
-    }
-    if let Some(u) = args["url"].as_str() {
-        opts = opts.url(u);
-    }
+    let tolerance = match bindings::options::tolerance(Style::JavaScript, &args["tolerance"]) {
+        Ok(t) => t,
+        Err(e) => return Ok(json!({ "error": error(&e) })),
+    };
+    let opts = bindings::verify_options(
+        args["now"].as_i64(),
+        tolerance,
+        args["url"].as_str().map(str::to_string),
+    );
     Ok(match kind {
         "sign" => match Webhook::new(&s("secret")) {
             Ok(w) => {
-                json!({"ok": w.sign(&s("msgId"), args["timestamp"].as_i64().unwrap_or(0), payload.as_bytes())})
+                match w.try_sign(
+                    &s("msgId"),
+                    args["timestamp"].as_i64().unwrap_or(0),
+                    payload.as_bytes(),
+                ) {
+                    Ok(sig) => json!({"ok": sig}),
+                    Err(e) => webhook_error(&e),
+                }
             }
             Err(e) => webhook_error(&e),
         },
@@ -248,12 +237,19 @@ fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
             Ok(event) => json!({"ok": event}),
             Err(e) => webhook_error(&e),
         },
-        "provider" => {
-            let provider = s("provider")
-                .parse()
-                .map_err(|e: webhooks::UnknownProvider| e.to_string())?;
-            match webhooks::verify(provider, payload.as_bytes(), &headers, &s("secret"), &opts) {
-                Ok(()) => json!({"ok": null}),
+        "provider" => match bindings::provider(&s("provider")) {
+            Ok(provider) => {
+                match webhooks::verify(provider, payload.as_bytes(), &headers, &s("secret"), &opts)
+                {
+                    Ok(()) => json!({"ok": null}),
+                    Err(e) => webhook_error(&e),
+                }
+            }
+            Err(e) => json!({ "error": error(&e) }),
+        },
+        "challenge" => {
+            match webhooks::meta_subscription_challenge(&s("query"), &s("verifyToken")) {
+                Ok(v) => json!({ "ok": v }),
                 Err(e) => webhook_error(&e),
             }
         }

@@ -78,7 +78,7 @@ fn codegen_cmd(root: &Path, check: bool) -> Result<()> {
     } else {
         codegen::write(root, &files)?;
         println!(
-            "codegen: wrote {} files under {}",
+            "codegen: wrote {} files (the Rust ones under {})",
             files.len(),
             codegen::out_dir().display()
         );
@@ -605,8 +605,8 @@ fn server_vs_prism(root: &Path, server_bin: &Path) -> Result<()> {
 }
 
 /// Builds `sdk-node` as a user would (`npm install && npm run build`), fails if the build
-/// changed the committed loader or typings, runs its tests (`node --test`) and `tsc --strict` on
-/// the typed example.
+/// changed the committed loader, runs its package tests and the shared JS suite (`sdk-js`)
+/// against it, and `tsc --strict` on the typed example.
 fn node_sdk(root: &Path) -> Result<()> {
     let dir = root.join("sdk-node");
     sh(Command::new("npm")
@@ -620,7 +620,6 @@ fn node_sdk(root: &Path) -> Result<()> {
             "--",
             "sdk-node/native.cjs",
             "sdk-node/native.d.ts",
-            "sdk-node/index.d.ts",
         ])
         .current_dir(root))
     .context("the build changed committed files of sdk-node; commit them")?;
@@ -628,6 +627,7 @@ fn node_sdk(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .args(["--test", "test/"])
         .current_dir(&dir))?;
+    js_suite(root, "test:napi")?;
     sh(Command::new(dir.join("node_modules/.bin/tsc")).args(["-p", "examples/node/tsconfig.json"]))?;
     let examples = root.join("examples").join("node");
     sh(Command::new("npm")
@@ -681,8 +681,18 @@ fn ensure_chromium() -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// The one test suite of the shared JS layer (`sdk-js`), against one provider: `test:napi`
+/// (@callwaitingai/sdk) or `test:wasm` (@callwaitingai/web), built already.
+fn js_suite(root: &Path, script: &str) -> Result<()> {
+    let dir = root.join("sdk-js");
+    sh(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))?;
+    sh(Command::new("npm").args(["run", script]).current_dir(&dir))
+}
+
 /// @callwaitingai/web: lint the crate for wasm32 (with the core), build the package, and run
-/// its tests (the Node package's own tests against it, Chromium, Deno, npm pack).
+/// its tests (Chromium, Deno, npm pack) and the shared JS suite against it.
 fn web_sdk(root: &Path) -> Result<()> {
     for manifest in ["sdk-core/Cargo.toml", WASM_MANIFEST] {
         sh(cargo()
@@ -697,7 +707,8 @@ fn web_sdk(root: &Path) -> Result<()> {
         .current_dir(&dir))?;
     sh(Command::new("npm").args(["run", "build"]).current_dir(&dir))?;
     sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
-    sh(Command::new("npm").args(["test"]).current_dir(&dir))
+    sh(Command::new("npm").args(["test"]).current_dir(&dir))?;
+    js_suite(root, "test:wasm")
 }
 
 fn quickstart() -> Result<()> {

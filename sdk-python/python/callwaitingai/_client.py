@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, Mapping, Optional, Sequence, Type
 
-from . import _native
+from . import _errors, _native
 from ._generated import _AsyncResources, _SyncResources
 from ._resource import _query, options
 
@@ -16,7 +16,7 @@ class _Closed:
     """Stands in for the native client after `close()`: every call says so."""
 
     def __getattr__(self, name: str) -> object:
-        raise _native.CallWaitingAIError("this client is closed; create a new one")
+        raise _errors.CallWaitingAIError("this client is closed; create a new one")
 
 
 class _Base:
@@ -27,15 +27,24 @@ class _Base:
         *,
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
-        max_retries: int = 2,
-        timeout: float = 60.0,
+        max_retries: Optional[int] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
     ) -> None:
         """`api_key` defaults to `CALLWAITINGAI_API_KEY`, `base_url` (the server's origin) to
-        `CALLWAITINGAI_BASE_URL`. `max_retries` counts retries: 1 + max_retries attempts.
-        `timeout` is per attempt, in seconds."""
-        self._native = _native.NativeClient(api_key, base_url, max_retries, timeout)
+        `CALLWAITINGAI_BASE_URL`. `max_retries` counts retries: 1 + max_retries attempts
+        (default 2). `timeout` is per attempt, in seconds (default 60); `deadline` bounds a whole
+        call, retries and waits included (default 120). The core checks every value and raises
+        `InvalidRequestError` (a `TypeError`) for a bad one."""
+        given = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "max_retries": max_retries,
+            "timeout": timeout,
+            "deadline": deadline,
+        }
+        self._native = _native.NativeClient({k: v for k, v in given.items() if v is not None})
         self._base_url = self._native.base_url
-        self._closed = False
         self._attach_resources()
 
     def _attach_resources(self) -> None:
@@ -74,7 +83,6 @@ class Client(_SyncResources, _Base):
     def close(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""
         self._native = _Closed()  # type: ignore[assignment]
-        self._closed = True
 
     def __enter__(self) -> "Client":
         return self
@@ -112,7 +120,6 @@ class AsyncClient(_AsyncResources, _Base):
     async def aclose(self) -> None:
         """Releases the connection pool: idle connections close, and later calls raise."""
         self._native = _Closed()  # type: ignore[assignment]
-        self._closed = True
 
     async def close(self) -> None:
         await self.aclose()

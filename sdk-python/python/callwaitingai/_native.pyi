@@ -3,46 +3,15 @@
 from typing import Any, Awaitable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 
-__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'CallWaitingAIError', 'APIError', 'BadRequestError', 'AuthenticationError', 'PermissionDeniedError', 'NotFoundError', 'ConflictError', 'UnprocessableEntityError', 'RateLimitError', 'InternalServerError', 'APIConnectionError', 'APITimeoutError', 'WebhookVerificationError', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
+__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
 
 __version__: str
 
-_Options = Tuple[Optional[float], Optional[int], Optional[List[Tuple[str, str]]], Optional[str]]
-
-class CallWaitingAIError(Exception):
-    status_code: Optional[int]
-    code: Optional[str]
-    message: str
-    request_id: Optional[str]
-    headers: Dict[str, str]
-    retry_after: Optional[float]
-    data: Optional[Dict[str, Any]]
-    body: Optional[str]
-
-class APIError(CallWaitingAIError): ...
-class BadRequestError(APIError): ...
-class AuthenticationError(APIError): ...
-class PermissionDeniedError(APIError): ...
-class NotFoundError(APIError): ...
-class ConflictError(APIError): ...
-class UnprocessableEntityError(APIError): ...
-class RateLimitError(APIError): ...
-class InternalServerError(APIError): ...
-class APIConnectionError(CallWaitingAIError): ...
-class APITimeoutError(APIConnectionError): ...
-
-class WebhookVerificationError(CallWaitingAIError):
-    kind: str
+_Options = Mapping[str, Any]
 
 @final
 class NativeClient:
-    def __new__(
-        cls,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        max_retries: Optional[int] = None,
-        timeout: Optional[float] = None,
-    ) -> "NativeClient": ...
+    def __new__(cls, options: Optional[Mapping[str, Any]] = None) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -108,7 +77,7 @@ class Webhook:
         headers: Any,
         *,
         now: Optional[int] = None,
-        tolerance: Optional[int] = 300,
+        tolerance: Optional[int] = None,
     ) -> Dict[str, Any]: ...
     def sign(self, msg_id: str, timestamp: int, payload: Union[bytes, str]) -> str: ...
 
@@ -119,8 +88,9 @@ def verify_webhook(
     *,
     provider: str = "standard",
     url: Optional[str] = None,
-    tolerance: Optional[int] = 300,
+    tolerance: Optional[int] = None,
     now: Optional[int] = None,
 ) -> None: ...
 def meta_subscription_challenge(query: Any, verify_token: str) -> str: ...
 def enable_logging(level: str) -> None: ...
+def defaults() -> Dict[str, Any]: ...

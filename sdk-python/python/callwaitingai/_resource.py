@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Options = Tuple[Optional[float], Optional[int], Optional[List[Tuple[str, str]]], Optional[str]]
+Options = Dict[str, Any]
 
 
 class NotGiven:
@@ -82,8 +82,14 @@ def options(
     extra_headers: Optional[Mapping[str, str]],
     idempotency_key: Optional[str],
 ) -> Options:
-    headers = list(extra_headers.items()) if extra_headers else None
-    return (timeout, max_retries, headers, idempotency_key)
+    """The request options as given; the core checks them (`InvalidRequestError`)."""
+    given = {
+        "timeout": timeout,
+        "max_retries": max_retries,
+        "extra_headers": dict(extra_headers) if extra_headers is not None else None,
+        "idempotency_key": idempotency_key,
+    }
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def _query(query: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Mapping, Optional, Protocol, Tuple, Union
 
-from ._native import WebhookVerificationError
+from ._errors import WebhookVerificationError
 from ._native import Webhook as _NativeWebhook
+from ._native import defaults as _defaults
 from ._native import meta_subscription_challenge as _challenge
 from ._native import verify_webhook as _verify
 
 __all__ = ["Webhook", "verify", "meta_subscription_challenge", "WebhookVerificationError", "HeadersLike"]
 
 Payload = Union[bytes, bytearray, memoryview, str]
+
+#: The default tolerance of timestamps, in seconds (the core's).
+DEFAULT_TOLERANCE: int = _defaults()["tolerance"]
 
 
 class HeadersLike(Protocol):
@@ -45,7 +49,7 @@ class Webhook:
         headers: HeadersLike,
         *,
         now: Optional[int] = None,
-        tolerance: int = 300,
+        tolerance: int = DEFAULT_TOLERANCE,
     ) -> Dict[str, Any]:
         """Verifies the raw body against the headers (any mapping, names in any case) and
         returns the event exactly as sent. `now` (unix seconds) verifies a queued event later."""
@@ -72,7 +76,7 @@ def verify(
     *,
     provider: str = "standard",
     url: Optional[str] = None,
-    tolerance: int = 300,
+    tolerance: int = DEFAULT_TOLERANCE,
     now: Optional[int] = None,
 ) -> None:
     """Verifies a webhook from `provider` (`standard`, `stripe`, `calendly`, `github`, `meta`,

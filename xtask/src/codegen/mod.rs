@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+mod errors;
 mod python;
 mod typescript;
 use openapiv3::{
@@ -51,6 +52,9 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
     files.insert(python::out_path(), g.python()?);
+    files.insert(errors::python_path(), errors::python());
+    files.insert(errors::python_init_path(), errors::python_init());
+    files.extend(errors::entries());
     // The same declarations for CommonJS (`require`) and ES module (`import`) consumers:
     // TypeScript reads a `.d.ts` beside a CommonJS package as CommonJS.
     let dts = g.typescript()?;
@@ -98,6 +102,15 @@ pub fn drift(root: &Path, files: &Files) -> Vec<String> {
                 out.push(format!("{} (not produced by the generator)", rel.display()));
             }
         }
+    }
+    out
+}
+
+/// A template with each `{{name}}` replaced by its value.
+fn render(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
     }
     out
 }
@@ -946,6 +959,29 @@ mod tests {
             drift.is_empty(),
             "run `cargo xtask codegen`; stale: {drift:?}"
         );
+    }
+
+    #[test]
+    fn every_generated_file_is_marked_and_listed_in_gitattributes() {
+        let attributes = std::fs::read_to_string(root().join(".gitattributes")).unwrap();
+        let listed: Vec<&str> = attributes
+            .lines()
+            .filter(|l| l.ends_with("linguist-generated=true"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        for (path, text) in generate(&spec()).unwrap() {
+            let path = path.to_string_lossy().replace('\\', "/");
+            let covered = listed.iter().any(|p| match p.strip_suffix("**") {
+                Some(dir) => path.starts_with(dir),
+                None => *p == path,
+            });
+            assert!(covered, "{path} is generated but not in .gitattributes");
+            let head: String = text.lines().take(3).collect::<Vec<_>>().join("\n");
+            assert!(
+                head.contains("@generated"),
+                "{path} does not say @generated"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The Node (and browser) SDK's TypeScript declarations, generated from the spec into
-//! `sdk-node/index.d.ts`: models, parameters, resources, the client, errors and webhooks.
+//! `sdk-js/index.d.ts` (copied into both packages by their builds): models, parameters, resources, the client, errors and webhooks.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,126 +13,12 @@ use openapiv3::{
 use super::{Gen, Op, doc, pascal, ref_name};
 
 pub fn out_path() -> PathBuf {
-    Path::new("sdk-node").join("index.d.ts")
+    Path::new("sdk-js").join("index.d.ts")
 }
 
-const PRELUDE: &str = r#"
-/** Per-request options. `timeout` is per attempt, in milliseconds. */
-export interface RequestOptions {
-  timeout?: number;
-  maxRetries?: number;
-  headers?: Record<string, string>;
-  /** For POSTs: by default a new key per call, reused across its retries. */
-  idempotencyKey?: string;
-}
-
-/** One page of a list; `for await` over it walks every item from here on, lazily. */
-export declare class Page<T> implements AsyncIterable<T> {
-  readonly data: T[];
-  readonly hasMore: boolean;
-  readonly nextCursor: string | null;
-  hasNextPage(): boolean;
-  nextPage(): Promise<Page<T> | null>;
-  [Symbol.asyncIterator](): AsyncIterator<T>;
-}
-
-/** What `list()` returns: `await` it for the first page, `for await` it for every item. */
-export declare class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
-  then<R1 = Page<T>, R2 = never>(
-    onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2>;
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R>;
-  finally(onfinally?: (() => void) | null): Promise<Page<T>>;
-  [Symbol.asyncIterator](): AsyncIterator<T>;
-}
-
-/** Every error of the SDK. */
-export declare class CallWaitingAIError extends Error {
-  readonly status?: number;
-  readonly code?: string;
-  readonly requestId?: string;
-  readonly headers: Record<string, string>;
-  readonly data?: Record<string, unknown>;
-  /** Seconds, from `Retry-After` / `retry-after-ms`. */
-  readonly retryAfter?: number;
-  /** The raw error body, when the API answered (`message` is cut to 1000 characters). */
-  readonly body?: string;
-}
-export declare class APIError extends CallWaitingAIError {}
-export declare class BadRequestError extends APIError {}
-export declare class AuthenticationError extends APIError {}
-export declare class PermissionDeniedError extends APIError {}
-export declare class NotFoundError extends APIError {}
-export declare class ConflictError extends APIError {}
-export declare class UnprocessableEntityError extends APIError {}
-export declare class RateLimitError extends APIError {}
-export declare class InternalServerError extends APIError {}
-export declare class APIConnectionError extends CallWaitingAIError {}
-export declare class APITimeoutError extends APIConnectionError {}
-/** A call that was not sent: a bad argument or configuration. */
-export declare class InvalidRequestError extends CallWaitingAIError {}
-
-export type WebhookErrorKind =
-  | 'missing_header'
-  | 'invalid_header'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'invalid_signature'
-  | 'invalid_secret'
-  | 'invalid_payload'
-  | 'handshake_failed'
-  | (string & {});
-
-export declare class WebhookVerificationError extends CallWaitingAIError {
-  readonly kind: WebhookErrorKind;
-}
-
-export type WebhookPayload = string | Uint8Array | ArrayBuffer;
-export type WebhookHeaders =
-  | Record<string, string | string[] | number | undefined>
-  | { entries(): IterableIterator<[string, string]>; get(name: string): string | null };
-
-/** A Standard Webhooks verifier for one secret (`whsec_…`, `whpk_…` or `whsk_…`). */
-export declare class Webhook {
-  constructor(secret: string);
-  /** Verifies the raw body; returns the event exactly as sent. `now` is unix seconds. */
-  verify(payload: WebhookPayload, headers: WebhookHeaders, options?: { now?: number; tolerance?: number }): VerifiedWebhookEvent;
-  /** The `webhook-signature` value of a message, for your own tests. */
-  sign(msgId: string, timestamp: number, payload: WebhookPayload): string;
-}
-
-export type WebhookProvider = 'standard' | 'stripe' | 'calendly' | 'github' | 'meta' | 'twilio' | 'slack';
-
-/** Verifies a webhook from `provider`; throws `WebhookVerificationError` with `.kind`. */
-export declare function verifyWebhook(args: {
-  provider?: WebhookProvider;
-  payload: WebhookPayload;
-  headers: WebhookHeaders;
-  secret: string;
-  /** The full public URL (Twilio signs it). */
-  url?: string;
-  tolerance?: number;
-  now?: number;
-}): void;
-
-/** Meta's subscription handshake: returns `hub.challenge` or throws (`handshake_failed`). */
-export declare function metaSubscriptionChallenge(
-  query: string | URLSearchParams | Record<string, string>,
-  verifyToken: string,
-): string;
-
-export interface ClientOptions {
-  /** Default: `CALLWAITINGAI_API_KEY`. */
-  apiKey?: string;
-  /** The server's origin; default `CALLWAITINGAI_BASE_URL`. `/api/v1` is appended. */
-  baseURL?: string;
-  /** Retries after the first attempt (default 2). */
-  maxRetries?: number;
-  /** Per attempt, in milliseconds (default 60000). */
-  timeout?: number;
-}
-"#;
+/// The hand-written part of the declarations (pages, webhooks, options), around the error
+/// classes written from the core's table.
+const PRELUDE: &str = include_str!("../../templates/prelude.d.ts");
 
 impl Gen<'_> {
     fn ts_ref(&self, reference: &str) -> String {
@@ -203,7 +89,11 @@ impl Gen<'_> {
             "// @generated by `cargo xtask codegen` from openapi.yaml. Do not edit by hand.\n\
              // Types of @callwaitingai/sdk (Node) and @callwaitingai/web (browsers and edge runtimes).\n",
         );
-        s.push_str(PRELUDE);
+        s.push('\n');
+        s.push_str(&super::render(
+            PRELUDE,
+            &[("errors", super::errors::typescript())],
+        ));
         for (name, schema) in &self.schemas {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
@@ -382,22 +272,8 @@ impl Gen<'_> {
         for top in paths.iter().filter(|p| p.len() == 1) {
             let _ = writeln!(s, "  readonly {}: {};", top[0], iface(top));
         }
-        for e in [
-            "CallWaitingAIError",
-            "APIError",
-            "BadRequestError",
-            "AuthenticationError",
-            "PermissionDeniedError",
-            "NotFoundError",
-            "ConflictError",
-            "UnprocessableEntityError",
-            "RateLimitError",
-            "InternalServerError",
-            "APIConnectionError",
-            "APITimeoutError",
-            "InvalidRequestError",
-            "WebhookVerificationError",
-        ] {
+        for e in super::errors::ERROR_CLASSES {
+            let e = e.name;
             let _ = writeln!(s, "  static readonly {e}: typeof {e};");
         }
         s.push_str("}\n\nexport default CallWaitingAI;\n\n/** The event a verified webhook carries: one of ours, or a type newer than this SDK. */\nexport type VerifiedWebhookEvent = AnyWebhookEvent | WebhookEvent;\n");

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 const entry = process.env.CALLWAITINGAI_SDK_ENTRY;
 if (!entry) throw new Error('set CALLWAITINGAI_SDK_ENTRY to the package entry to test');
 const sdk = await import(pathToFileURL(path.resolve(entry)).href);
-const { default: CallWaitingAI, Webhook, WebhookVerificationError, verifyWebhook } = sdk;
+const { default: CallWaitingAI, Webhook, metaSubscriptionChallenge, verifyWebhook } = sdk;
 
 /** `$name.path` → the value it names. */
 function resolve(value, vars) {
@@ -72,18 +72,20 @@ function webhook(step) {
       case 'provider':
         verifyWebhook({ provider: step.provider, payload: step.payload, headers: step.headers, secret: step.secret, url: step.url, now: step.now, tolerance: step.tolerance });
         return { ok: null };
+      case 'challenge':
+        return { ok: metaSubscriptionChallenge(step.query, step.verifyToken) };
       default:
         throw new Error(`unknown webhook step ${step.webhook}`);
     }
   } catch (e) {
-    if (!(e instanceof WebhookVerificationError)) throw e;
+    if (!(e instanceof sdk.CallWaitingAIError)) throw e;
     return { error: { class: e.constructor.name, kind: e.kind } };
   }
 }
 
 function client(entry, c) {
   const opts = { ...(entry.case.client ?? {}), ...(c ?? {}) };
-  return new CallWaitingAI({ apiKey: opts.key ?? entry.key, baseURL: opts.baseURL ?? entry.baseURL, maxRetries: opts.maxRetries, timeout: opts.timeout });
+  return new CallWaitingAI({ apiKey: 'key' in opts ? opts.key : entry.key, baseURL: opts.baseURL ?? entry.baseURL, maxRetries: opts.maxRetries, timeout: opts.timeout });
 }
 
 async function runCase(entry) {
@@ -93,7 +95,15 @@ async function runCase(entry) {
     const { expect: _expect, save, ...rest } = raw;
     const step = resolve(rest, vars);
     let outcome;
-    if (step.call) outcome = await call(client(entry, step.client), step);
+    if (step.call) {
+      let c;
+      try {
+        c = client(entry, step.client);
+      } catch (e) {
+        outcome = apiError(e); // the client's options were refused
+      }
+      if (c) outcome = await call(c, step);
+    }
     else if (step.webhook) outcome = webhook(step);
     else if (step.receive) outcome = { ok: await (await fetch(`${vars.receiver.url}?n=${step.receive}`)).json() };
     else throw new Error(`not a step: ${JSON.stringify(raw)}`);

@@ -135,7 +135,9 @@ def webhook(step: Dict[str, Any]) -> Dict[str, Any]:
             opts = {k: step[k] for k in ("now", "tolerance", "url") if k in step}
             webhooks.verify(step["payload"], step["headers"], step["secret"], provider=step["provider"], **opts)
             return {"ok": None}
-    except webhooks.WebhookVerificationError as e:
+        if kind == "challenge":
+            return {"ok": webhooks.meta_subscription_challenge(step["query"], step["verifyToken"])}
+    except callwaitingai.CallWaitingAIError as e:
         return {"error": {"class": type(e).__name__, "kind": e.kind}}
     raise ValueError(f"unknown webhook step {kind}")
 
@@ -149,14 +151,17 @@ def run_case(entry: Dict[str, Any]) -> List[Dict[str, Any]]:
         if "call" in step:
             opts = {**entry["case"].get("client", {}), **step.get("client", {})}
             cache_key = json.dumps(opts, sort_keys=True)
-            if cache_key not in clients:
-                clients[cache_key] = callwaitingai.Client(
-                    api_key=opts.get("key", entry["key"]),
-                    base_url=opts.get("baseURL", entry["baseURL"]),
-                    max_retries=opts.get("maxRetries"),
-                    timeout=opts["timeout"] / 1000 if "timeout" in opts else None,
-                )
-            outcome = call(clients[cache_key], step)
+            try:
+                if cache_key not in clients:
+                    clients[cache_key] = callwaitingai.Client(
+                        api_key=opts.get("key", entry["key"]),
+                        base_url=opts.get("baseURL", entry["baseURL"]),
+                        max_retries=opts.get("maxRetries"),
+                        timeout=opts["timeout"] / 1000 if "timeout" in opts else None,
+                    )
+                outcome = call(clients[cache_key], step)
+            except callwaitingai.InvalidRequestError as e:  # the client's options were refused
+                outcome = api_error(e)
         elif "webhook" in step:
             outcome = webhook(step)
         elif "receive" in step:

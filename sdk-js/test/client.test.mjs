@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 
 import { NATIVE, sdk } from '../test-support/sdk.mjs';
-import { KEY, OTHER_KEY, startServer } from '../test-support/helpers.mjs';
+import path from 'node:path';
+import { KEY, OTHER_KEY, ROOT, startServer } from '../test-support/helpers.mjs';
 
 const {
   default: CallWaitingAI,
@@ -183,7 +184,7 @@ test('deliveries from the server verify on a local receiver', async (t) => {
 test('CALLWAITINGAI_LOG=debug logs requests without the key', { skip: !NATIVE && 'request logging is in the Node package only' }, async (t) => {
   const { spawnSync } = await import('node:child_process');
   const baseURL = await startServer(t);
-  const script = `const C = require(${JSON.stringify(new URL('../index.cjs', import.meta.url).pathname)});
+  const script = `const C = require(${JSON.stringify(path.join(ROOT, 'sdk-node', 'index.cjs'))});
     new C({ apiKey: ${JSON.stringify(KEY)}, baseURL: ${JSON.stringify(baseURL)} }).leads.list().then(() => {});`;
   const res = spawnSync('node', ['-e', script], { env: { ...process.env, CALLWAITINGAI_LOG: 'debug' }, encoding: 'utf8' });
   assert.match(res.stderr, /leads\.list/);

@@ -1,79 +1,84 @@
 'use strict';
 // The JS layer of @callwaitingai/sdk (Node) and @callwaitingai/web (browsers and edge
-// runtimes): error classes, pages, resources built from the core's operation table, and
-// webhook helpers. Everything with a rule in it (retries, idempotency keys, pagination,
-// signatures) runs in the Rust core. This file is one function over a `native` surface: the
-// napi addon (../native.cjs) in Node, the wasm module (adapted by sdk-wasm/js/native.js) in
-// the web package, whose build inlines this file unchanged. Keep it free of Node APIs.
+// runtimes): one function over a `native` provider, the napi addon (sdk-node) or the wasm
+// module (adapted by sdk-wasm/js/sdk.js). It gives the core's data JavaScript shapes: error
+// classes built from the core's table, pages and page-promises, `client.<resource>.<verb>`
+// built from the core's operation table, and the webhook helpers. It decides nothing: options
+// are checked, defaults applied and failures classified in the Rust core
+// (`callwaitingai::bindings`). The web build inlines this file unchanged; keep it free of Node
+// APIs.
 
 /**
- * @param native the core's surface: NativeClient, NativeWebhook, nativeVerifyWebhook,
- *   nativeMetaSubscriptionChallenge, operations()
+ * @param native the provider: createClient, createWebhook, verifyWebhook,
+ *   metaSubscriptionChallenge, operations(), errorClasses(), and (Node) enableLogging
  * @param env reads an environment variable (undefined where there are none)
  * @param runtime the JS runtime, for `User-Agent` (`node/20.11.0`, `deno/2.1.0`, `browser`)
  */
 module.exports = function createSdk(native, env = () => undefined, runtime = '') {
-  class CallWaitingAIError extends Error {
-    constructor(message, fields = {}) {
-      super(message);
-      this.name = new.target.name;
-      this.status = fields.status ?? undefined;
-      this.code = fields.code ?? undefined;
-      this.requestId = fields.requestId ?? undefined;
-      this.headers = fields.headers ?? {};
-      this.data = fields.data ?? undefined;
-      this.retryAfter = fields.retryAfterMs != null ? fields.retryAfterMs / 1000 : undefined;
-      /** The raw error body (`message` is cut to 1000 characters). */
-      this.body = fields.body ?? undefined;
+  // --- errors: one class per row of the core's table -----------------------------------------
+
+  const errors = {};
+  /** Each class's ancestors as its row declares them (a class that extends a built-in, such
+   * as InvalidRequestError extending TypeError, has them only here). */
+  const ancestors = new Map();
+
+  function assignFields(target, fields) {
+    for (const [k, v] of Object.entries(fields)) {
+      if (k !== 'message') target[k] = v ?? undefined;
     }
-  }
-  class APIError extends CallWaitingAIError {}
-  class BadRequestError extends APIError {}
-  class AuthenticationError extends APIError {}
-  class PermissionDeniedError extends APIError {}
-  class NotFoundError extends APIError {}
-  class ConflictError extends APIError {}
-  class UnprocessableEntityError extends APIError {}
-  class RateLimitError extends APIError {}
-  class InternalServerError extends APIError {}
-  class APIConnectionError extends CallWaitingAIError {}
-  class APITimeoutError extends APIConnectionError {}
-  class InvalidRequestError extends CallWaitingAIError {}
-  class WebhookVerificationError extends CallWaitingAIError {
-    constructor(message, kind) {
-      super(message);
-      this.kind = kind;
-    }
+    if (target.headers === undefined) target.headers = {};
   }
 
-  const BY_STATUS = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-  };
+  for (const { name, parent, also } of native.errorClasses()) {
+    const Base = also ? globalThis[also] : parent ? errors[parent] : Error;
+    const cls = {
+      [name]: class extends Base {
+        constructor(message, fields = {}) {
+          super(message);
+          this.name = new.target.name;
+          assignFields(this, fields);
+        }
+      },
+    }[name];
+    ancestors.set(cls, new Set(parent ? [parent, ...ancestors.get(errors[parent])] : []));
+    errors[name] = cls;
+  }
+  const { CallWaitingAIError } = errors;
+  // `instanceof` follows the table: an InvalidRequestError is a CallWaitingAIError too.
+  Object.defineProperty(CallWaitingAIError, Symbol.hasInstance, {
+    value(x) {
+      if (Function.prototype[Symbol.hasInstance].call(this, x)) return true;
+      const declared = x != null && ancestors.get(x.constructor);
+      return !!declared && declared.has(this.name);
+    },
+  });
 
-  function toError(e) {
-    let Cls;
-    if (e.kind === 'timeout') Cls = APITimeoutError;
-    else if (e.kind === 'connection') Cls = APIConnectionError;
-    else if (e.kind === 'invalid_input') Cls = InvalidRequestError;
-    else if (e.status != null) Cls = BY_STATUS[e.status] ?? (e.status >= 500 ? InternalServerError : APIError);
-    else Cls = APIError;
-    return new Cls(e.message, e);
+  /** Throws nothing: builds the error a failure (`{class, fields}`) names. */
+  function toError(failure) {
+    const Cls = errors[failure.class] ?? CallWaitingAIError;
+    return new Cls(failure.fields.message, failure.fields);
   }
 
-  function nativeOptions(o) {
-    if (!o) return undefined;
-    return {
-      timeout: o.timeout,
-      maxRetries: o.maxRetries,
-      headers: o.headers,
-      idempotencyKey: o.idempotencyKey,
-    };
+  /** Invalid input this layer finds itself (a missing id, a payload of the wrong type). */
+  function invalid(message) {
+    return new errors.InvalidRequestError(message, { kind: 'invalid_input', message });
+  }
+
+  /** What the provider returned: its value, or the failure thrown as its class. */
+  function unwrap(out, key) {
+    if (out.error) throw toError(out.error);
+    return out[key];
+  }
+
+  /** Options as JSON text; NaN and the infinities as strings (JSON would make them null and
+   * silently drop a bad option), so that the core refuses them like any other bad value. */
+  function json(v) {
+    return v == null ? null : JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  }
+
+  if (native.enableLogging && env('CALLWAITINGAI_LOG')) {
+    const failure = native.enableLogging(env('CALLWAITINGAI_LOG'));
+    if (failure) throw toError(failure);
   }
 
   class Page {
@@ -90,9 +95,8 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
 
     /** The next page, or null after the last. */
     async nextPage() {
-      const out = await this._native.nextPage();
-      if (out.error) throw toError(out.error);
-      return out.page ? new Page(out.page) : null;
+      const page = unwrap(await this._native.nextPage(), 'page');
+      return page ? new Page(page) : null;
     }
 
     /** Every item from this page on, fetched lazily. */
@@ -159,7 +163,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
       const call = (...args) => {
         const given = args.slice(0, pathParams.length);
         if (given.length < pathParams.length || given.some((x) => x == null)) {
-          throw new InvalidRequestError(`${id} needs ${pathParams.join(', ')}`);
+          throw invalid(`${id} needs ${pathParams.join(', ')}`);
         }
         const ids = given.map(String);
         const params = takesParams ? args[pathParams.length] : undefined;
@@ -168,23 +172,16 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         const body = takesBody ? params ?? {} : undefined;
         if (listOf) {
           return new PagePromise(async () => {
-            const out = await client._native.list(id, ids, query ?? null, nativeOptions(options));
-            if (out.error) throw toError(out.error);
-            return new Page(out.page);
+            return new Page(unwrap(await client._native.list(id, ids, query ?? null, json(options)), 'page'));
           });
         }
-        return client._native
-          .request(id, ids, query ?? null, body ?? null, nativeOptions(options))
-          .then((out) => {
-            if (out.error) throw toError(out.error);
-            return out.data;
-          });
+        return client._native.request(id, ids, query ?? null, body ?? null, json(options)).then((out) => unwrap(out, 'data'));
       };
       target[verb] = (...args) => {
         try {
           return call(...args);
         } catch (e) {
-          const err = e instanceof CallWaitingAIError ? e : new InvalidRequestError(String(e && e.message));
+          const err = e instanceof CallWaitingAIError ? e : invalid(String(e && e.message));
           if (listOf) return new PagePromise(() => Promise.reject(err));
           return Promise.reject(err);
         }
@@ -194,23 +191,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
 
   class CallWaitingAI {
     /**
-     * @param {{apiKey?: string, baseURL?: string, maxRetries?: number, timeout?: number}} [opts]
-     * `apiKey` defaults to CALLWAITINGAI_API_KEY, `baseURL` to CALLWAITINGAI_BASE_URL; `timeout`
-     * is per attempt, in milliseconds (default 60000).
+     * @param {{apiKey?: string, baseURL?: string, maxRetries?: number, timeout?: number, deadline?: number}} [opts]
+     * `apiKey` defaults to CALLWAITINGAI_API_KEY, `baseURL` to CALLWAITINGAI_BASE_URL; the core
+     * checks every option and applies the defaults (`timeout` is per attempt, in milliseconds).
      */
     constructor(opts = {}) {
-      let nativeClient;
-      try {
-        nativeClient = new native.NativeClient(
-          opts.apiKey ?? env('CALLWAITINGAI_API_KEY') ?? null,
-          opts.baseURL ?? env('CALLWAITINGAI_BASE_URL') ?? null,
-          opts.maxRetries ?? null,
-          opts.timeout ?? null,
-          runtime,
-        );
-      } catch (e) {
-        throw new InvalidRequestError(e.message);
-      }
+      const options = { ...opts, apiKey: opts.apiKey ?? env('CALLWAITINGAI_API_KEY'), baseURL: opts.baseURL ?? env('CALLWAITINGAI_BASE_URL') };
+      const nativeClient = unwrap(native.createClient(json(options), runtime), 'client');
       Object.defineProperty(this, '_native', { value: nativeClient, enumerable: false });
       attachResources(this);
     }
@@ -227,13 +214,10 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
         return this._native
-          .request(operationId, ids.map(String), query ?? null, body ?? null, nativeOptions(options))
-          .then((out) => {
-            if (out.error) throw toError(out.error);
-            return out.data;
-          });
+          .request(operationId, ids.map(String), query ?? null, body ?? null, json(options))
+          .then((out) => unwrap(out, 'data'));
       } catch (e) {
-        return Promise.reject(e instanceof CallWaitingAIError ? e : new InvalidRequestError(String(e && e.message)));
+        return Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message)));
       }
     }
 
@@ -252,12 +236,6 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
   }
 
   // --- webhooks -----------------------------------------------------------------------------------
-
-  function webhookError(e) {
-    const msg = String(e && e.message);
-    const i = msg.indexOf(':');
-    return new WebhookVerificationError(msg, i > 0 ? msg.slice(0, i) : 'invalid_header');
-  }
 
   /**
    * Headers for the native verifier, as one `name\0value\0…` string (a JS object costs more to
@@ -284,42 +262,32 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
   function payloadOf(p) {
     if (typeof p === 'string' || p instanceof Uint8Array) return p;
     if (p instanceof ArrayBuffer) return new Uint8Array(p);
-    throw new TypeError('payload must be a string, Buffer or Uint8Array (the raw request body)');
+    throw invalid('payload must be a string, Buffer or Uint8Array (the raw request body)');
   }
 
   class Webhook {
     /** `whsec_…` (HMAC), `whpk_…` (Ed25519 public key) or `whsk_…` (Ed25519 private key). */
     constructor(secret) {
-      try {
-        this._native = new native.NativeWebhook(secret);
-      } catch (e) {
-        throw webhookError(e);
-      }
+      this._native = unwrap(native.createWebhook(String(secret ?? '')), 'webhook');
     }
 
     /** Verifies the raw body; returns the event exactly as sent. `now` is unix seconds. */
     verify(payload, headers, opts = {}) {
       const body = payloadOf(payload);
-      try {
-        this._native.verifySignature(body, joinedHeaders(headers), opts.now ?? null, opts.tolerance ?? null);
-      } catch (e) {
-        throw webhookError(e);
-      }
+      const failure = this._native.verifySignature(body, joinedHeaders(headers), opts.now ?? null, opts.tolerance ?? null);
+      if (failure) throw toError(failure);
       // The signature is good; the body must be the JSON event (V8's parser is the fast one).
       try {
         return JSON.parse(typeof body === 'string' ? body : DECODER.decode(body));
       } catch (e) {
-        throw new WebhookVerificationError(`invalid_payload: the signature is valid but the body is not JSON: ${e.message}`, 'invalid_payload');
+        const message = `invalid_payload: the signature is valid but the body is not JSON: ${e.message}`;
+        throw new errors.WebhookVerificationError(message, { kind: 'invalid_payload', message });
       }
     }
 
     /** The `webhook-signature` value of a message, for your own tests. */
     sign(msgId, timestamp, payload) {
-      try {
-        return this._native.sign(msgId, timestamp, payloadOf(payload));
-      } catch (e) {
-        throw webhookError(e);
-      }
+      return unwrap(this._native.sign(String(msgId), Number(timestamp), payloadOf(payload)), 'value');
     }
 
     toString() {
@@ -333,40 +301,16 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
 
   /** Verifies a webhook from `provider` (standard, stripe, calendly, github, meta, twilio, slack). */
   function verifyWebhook({ provider = 'standard', payload, headers, secret, url, tolerance, now }) {
-    try {
-      native.nativeVerifyWebhook(provider, payloadOf(payload), joinedHeaders(headers), secret, url ?? null, tolerance ?? null, now ?? null);
-    } catch (e) {
-      if (/unknown webhook provider/.test(String(e && e.message))) throw new TypeError(e.message);
-      throw webhookError(e);
-    }
+    const failure = native.verifyWebhook(String(provider), payloadOf(payload), joinedHeaders(headers), String(secret ?? ''), url ?? null, tolerance ?? null, now ?? null);
+    if (failure) throw toError(failure);
   }
 
   /** Meta's subscription handshake: the raw query string, URLSearchParams or an object. */
   function metaSubscriptionChallenge(query, verifyToken) {
     const text = typeof query === 'string' ? query : new URLSearchParams(query).toString();
-    try {
-      return native.nativeMetaSubscriptionChallenge(text, verifyToken);
-    } catch (e) {
-      throw webhookError(e);
-    }
+    return unwrap(native.metaSubscriptionChallenge(text, String(verifyToken ?? '')), 'value');
   }
 
-  const errors = {
-    CallWaitingAIError,
-    APIError,
-    BadRequestError,
-    AuthenticationError,
-    PermissionDeniedError,
-    NotFoundError,
-    ConflictError,
-    UnprocessableEntityError,
-    RateLimitError,
-    InternalServerError,
-    APIConnectionError,
-    APITimeoutError,
-    InvalidRequestError,
-    WebhookVerificationError,
-  };
   Object.assign(CallWaitingAI, errors);
 
   return {

@@ -4,6 +4,8 @@
 /** Per-request options. `timeout` is per attempt, in milliseconds. */
 export interface RequestOptions {
   timeout?: number;
+  /** The overall deadline of the call, retries and waits included, in milliseconds. */
+  deadline?: number;
   maxRetries?: number;
   headers?: Record<string, string>;
   /** For POSTs: by default a new key per call, reused across its retries. */
@@ -31,31 +33,55 @@ export declare class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterab
   [Symbol.asyncIterator](): AsyncIterator<T>;
 }
 
-/** Every error of the SDK. */
+/** Every error of the SDK: catch it to catch them all. */
 export declare class CallWaitingAIError extends Error {
+  /** The failure as a stable name: `invalid_input`, `connection`, `timeout`, `api`, `decode`, `response_too_large`, or a webhook kind (`invalid_signature`…). */
+  readonly kind: string;
+  /** The HTTP status, when the API answered. */
   readonly status?: number;
+  /** The API's error code (`NOT_FOUND`…), when it answered with an error. */
   readonly code?: string;
+  /** The request's id (`X-Request-Id`), when the API answered. */
   readonly requestId?: string;
+  /** The response headers of an error answer (empty otherwise). */
   readonly headers: Record<string, string>;
-  readonly data?: Record<string, unknown>;
-  /** Seconds, from `Retry-After` / `retry-after-ms`. */
+  /** Details that depend on the code (for example `{"field": "email"}`). */
+  readonly data: unknown;
+  /** Seconds the API asked to wait (`retry-after-ms` or `Retry-After`). */
   readonly retryAfter?: number;
-  /** The raw error body, when the API answered (`message` is cut to 1000 characters). */
+  /** The raw error body. */
   readonly body?: string;
 }
+/** The API answered with an error status (one without a class of its own). */
 export declare class APIError extends CallWaitingAIError {}
+/** 400: the request is malformed. */
 export declare class BadRequestError extends APIError {}
+/** 401: missing, unknown, expired or revoked credentials. */
 export declare class AuthenticationError extends APIError {}
+/** 403: the credentials lack a scope. */
 export declare class PermissionDeniedError extends APIError {}
+/** 404: no such object in your organisation. */
 export declare class NotFoundError extends APIError {}
+/** 409: an idempotency-key conflict. */
 export declare class ConflictError extends APIError {}
+/** 422: a value is not acceptable. */
 export declare class UnprocessableEntityError extends APIError {}
+/** 429: too many requests. */
 export declare class RateLimitError extends APIError {}
+/** 5xx: the server failed. */
 export declare class InternalServerError extends APIError {}
+/** The API answered, but the body is not what the operation returns (or is larger than the client's max_response_bytes). */
+export declare class APIResponseValidationError extends APIError {}
+/** No response: the connection failed. */
 export declare class APIConnectionError extends CallWaitingAIError {}
+/** No response within the timeout or the deadline. */
 export declare class APITimeoutError extends APIConnectionError {}
-/** A call that was not sent: a bad argument or configuration. */
+/** Nothing was sent: an argument or option is invalid (no API key, a bad timeout, an empty id, an unknown webhook provider…). Also an instance of `TypeError`. */
 export declare class InvalidRequestError extends CallWaitingAIError {}
+/** A webhook failed verification; `kind` says why. */
+export declare class WebhookVerificationError extends CallWaitingAIError {
+  readonly kind: WebhookErrorKind;
+}
 
 export type WebhookErrorKind =
   | 'missing_header'
@@ -67,10 +93,6 @@ export type WebhookErrorKind =
   | 'invalid_payload'
   | 'handshake_failed'
   | (string & {});
-
-export declare class WebhookVerificationError extends CallWaitingAIError {
-  readonly kind: WebhookErrorKind;
-}
 
 export type WebhookPayload = string | Uint8Array | ArrayBuffer;
 export type WebhookHeaders =
@@ -115,6 +137,8 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Per attempt, in milliseconds (default 60000). */
   timeout?: number;
+  /** The overall deadline of a call, retries and waits included, in milliseconds (default 120000). */
+  deadline?: number;
 }
 /** The server's health. */
 export interface Health {
@@ -1049,6 +1073,7 @@ export declare class CallWaitingAI {
   static readonly UnprocessableEntityError: typeof UnprocessableEntityError;
   static readonly RateLimitError: typeof RateLimitError;
   static readonly InternalServerError: typeof InternalServerError;
+  static readonly APIResponseValidationError: typeof APIResponseValidationError;
   static readonly APIConnectionError: typeof APIConnectionError;
   static readonly APITimeoutError: typeof APITimeoutError;
   static readonly InvalidRequestError: typeof InvalidRequestError;

@@ -1,11 +1,115 @@
-//! What the JavaScript bindings (`sdk-node`, `sdk-wasm`) share, so that both hand their one JS
-//! layer (`sdk-node/lib/client.cjs`) exactly the same data. Not for application code.
+//! The binding contract: what the Python, Node and browser bindings share, so that each is a
+//! mechanical translation of the core. [`errors`] names the class and the attributes of every
+//! failure; [`options`] parses and checks every client, request and webhook option and holds
+//! the defaults; the rest converts what crosses the boundary. Not for application code.
+
+pub mod errors;
+pub mod options;
+mod table;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::Error;
+use crate::webhooks::{Provider, VerifyOptions};
+
+pub use errors::{Failure, Style, class_of, failure, webhook_failure};
+
+/// Turns on request logging to stderr at `level` (`info`, `debug`…; what `CALLWAITINGAI_LOG`
+/// does), in colour only on a terminal. Credentials are never logged.
+#[cfg(all(feature = "logging", not(target_arch = "wasm32")))]
+pub fn enable_logging(level: &str) -> Result<(), Error> {
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("callwaitingai={level}"))
+        .map_err(|e| Error::InvalidInput(format!("the log level {level:?} is not valid: {e}")))?;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+    Ok(())
+}
+
+/// `name=value&…` (form encoding) from pairs: a query string from a mapping.
+pub fn form_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k.as_ref(), v.as_ref());
+    }
+    s.finish()
+}
+
+/// Response headers as name/value pairs (a value that is not UTF-8 is read lossily).
+pub fn header_map(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A number a binding received, as JSON: NaN and the infinities become the strings `"NaN"`,
+/// `"Infinity"`, `"-Infinity"` (JSON has no such numbers), which option checks then refuse.
+pub fn number(n: f64) -> Value {
+    serde_json::Number::from_f64(n).map_or_else(
+        || {
+            Value::from(if n.is_nan() {
+                "NaN"
+            } else if n > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            })
+        },
+        Value::Number,
+    )
+}
+
+/// Unix seconds from a JS number: fractions dropped; NaN is 0 and out-of-range values
+/// saturate, so that the tolerance check then rejects them.
+#[allow(clippy::cast_possible_truncation)] // `as` saturates, which is the intent
+pub fn unix_secs(n: f64) -> i64 {
+    n as i64
+}
+
+/// Every error class as `{name, parent, also}`, parents first: what a binding that builds its
+/// classes at run time (the JS layer) builds them from.
+pub fn error_class_rows() -> Vec<Value> {
+    errors::ERROR_CLASSES
+        .iter()
+        .map(|c| json!({ "name": c.name, "parent": c.parent, "also": c.also }))
+        .collect()
+}
+
+/// A webhook provider by name; an unknown name is invalid input.
+pub fn provider(name: &str) -> Result<Provider, Error> {
+    name.parse()
+        .map_err(|e: crate::webhooks::UnknownProvider| Error::InvalidInput(e.to_string()))
+}
+
+/// Verification options from what a binding received (`now` in unix seconds, `tolerance` in
+/// seconds, the URL the provider called).
+pub fn verify_options(
+    now: Option<i64>,
+    tolerance: Option<u64>,
+    url: Option<String>,
+) -> VerifyOptions {
+    let mut o = VerifyOptions::new();
+    if let Some(n) = now {
+        o = o.now(n);
+    }
+    if let Some(t) = tolerance {
+        o = o.tolerance_secs(t);
+    }
+    if let Some(u) = url {
+        o = o.url(u);
+    }
+    o
+}
 
 /// A timeout a binding received as a number of `unit`s per second (1 for seconds, 1000 for
 /// milliseconds): it must be finite, above zero and at most a year; anything else (NaN, a

@@ -1,0 +1,155 @@
+// @callwaitingai/web's native provider: loads the Rust core compiled to WebAssembly (top-level
+// await) and adapts it to the native surface that the shared JS layer (./client.js, built from
+// sdk-js/client.cjs) expects. The core does the work (requests through `fetch`, retries,
+// idempotency keys, pagination, signatures). The build inlines this file into index.js
+// (generated: the export list), so that the package stays one module plus the layer.
+import initWasm, * as wasm from './callwaitingai_wasm.js';
+import createSdk from './client.js';
+
+/** The module's bytes: read from disk where the module is a file (Node, Deno), else fetched. */
+async function wasmSource() {
+  const url = new URL('./callwaitingai_wasm_bg.wasm', import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  return fetch(url);
+}
+
+await initWasm({ module_or_path: await wasmSource() });
+
+// NaN and the infinities become strings (JSON would make them null, silently dropping a bad
+// value); the core then rejects them like any other bad value.
+const json = (v) =>
+  v == null ? null : JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+
+/** A failure or an outcome comes back from the module as JSON text. */
+const parsed = (text) => (text == null ? null : JSON.parse(text));
+
+/** A page, or the failure's JSON text. */
+function pageOutcome(r) {
+  if (r == null) return { page: null };
+  if (typeof r === 'string') return parsed(r);
+  return { page: new NativePage(r) };
+}
+
+class NativePage {
+  constructor(page) {
+    this._page = page;
+    this.data = JSON.parse(page.dataJson);
+    this.hasMore = page.hasMore;
+    this.nextCursor = page.nextCursor ?? null;
+  }
+
+  async nextPage() {
+    return pageOutcome(await this._page.nextPage());
+  }
+
+  items() {
+    const items = this._page.items();
+    return { next: async () => JSON.parse(await items.next()) };
+  }
+}
+
+/**
+ * The platform's URL parser normalises international host names (to punycode) before the core
+ * sees them: the module is built without Unicode IDNA tables (see Cargo.toml). What it cannot
+ * parse goes to the core as given, which reports it.
+ */
+function platformUrl(url) {
+  if (typeof url !== 'string') return url;
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+class NativeClient {
+  constructor(client) {
+    this._client = client;
+  }
+
+  get baseUrl() {
+    return this._client.baseUrl;
+  }
+
+  get displayBaseUrl() {
+    return this._client.displayBaseUrl;
+  }
+
+  get userAgent() {
+    return this._client.userAgent;
+  }
+
+  async request(op, ids, query, body, opts) {
+    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts));
+  }
+
+  async list(op, ids, query, opts) {
+    return pageOutcome(await this._client.list(op, ids, json(query), opts));
+  }
+}
+
+class NativeWebhook {
+  constructor(webhook) {
+    this._webhook = webhook;
+  }
+
+  verifySignature(payload, headers, now, tolerance) {
+    return parsed(this._webhook.verifySignature(payload, headers, now ?? undefined, tolerance ?? undefined));
+  }
+
+  sign(msgId, timestamp, payload) {
+    return parsed(this._webhook.sign(msgId, timestamp, payload));
+  }
+}
+
+const OPERATIONS = JSON.parse(wasm.operationsJson());
+const ERROR_CLASSES = JSON.parse(wasm.errorClassesJson());
+
+/** The same surface as the napi addon (sdk-node/src/lib.rs), over the wasm module. */
+const native = {
+  createClient(optionsJson, runtime) {
+    const options = optionsJson == null ? null : JSON.parse(optionsJson);
+    if (options && typeof options === 'object') options.baseURL = platformUrl(options.baseURL);
+    const out = wasm.createClient(options == null ? undefined : JSON.stringify(options), runtime);
+    return typeof out === 'string' ? { error: parsed(out) } : { client: new NativeClient(out) };
+  },
+  createWebhook(secret) {
+    const out = wasm.createWebhook(secret);
+    return typeof out === 'string' ? { error: parsed(out) } : { webhook: new NativeWebhook(out) };
+  },
+  verifyWebhook: (provider, payload, headers, secret, url, tolerance, now) =>
+    parsed(wasm.verifyWebhook(provider, payload, headers, secret, url ?? undefined, tolerance ?? undefined, now ?? undefined)),
+  metaSubscriptionChallenge: (query, verifyToken) => parsed(wasm.metaSubscriptionChallenge(query, verifyToken)),
+  operations: () => OPERATIONS,
+  errorClasses: () => ERROR_CLASSES,
+};
+
+/** Environment variables where the runtime has them (Node, Deno with --allow-env). */
+function env(name) {
+  try {
+    if (typeof process !== 'undefined' && process.env) return process.env[name];
+  } catch {
+    // no access
+  }
+  try {
+    if (typeof Deno !== 'undefined') return Deno.env.get(name);
+  } catch {
+    // no permission
+  }
+  return undefined;
+}
+
+/** The runtime, for `X-CallWaitingAI-Client`: `deno/2.1.0`, `bun/1.2.0`, `node/20.11.0` or `browser`. */
+function runtime() {
+  if (typeof Deno !== 'undefined' && Deno.version) return `deno/${Deno.version.deno}`;
+  if (typeof Bun !== 'undefined' && Bun.version) return `bun/${Bun.version}`;
+  if (typeof process !== 'undefined' && process.versions && process.versions.node) return `node/${process.versions.node}`;
+  if (typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers') return 'workerd';
+  return 'browser';
+}
+
+const sdk = createSdk(native, env, runtime());
+export default sdk;

@@ -1,0 +1,5 @@
+{{prelude}}
+export default sdk.CallWaitingAI;
+export const {
+{{names}}
+} = sdk;

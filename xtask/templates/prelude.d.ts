@@ -1,0 +1,90 @@
+/** Per-request options. `timeout` is per attempt, in milliseconds. */
+export interface RequestOptions {
+  timeout?: number;
+  /** The overall deadline of the call, retries and waits included, in milliseconds. */
+  deadline?: number;
+  maxRetries?: number;
+  headers?: Record<string, string>;
+  /** For POSTs: by default a new key per call, reused across its retries. */
+  idempotencyKey?: string;
+}
+
+/** One page of a list; `for await` over it walks every item from here on, lazily. */
+export declare class Page<T> implements AsyncIterable<T> {
+  readonly data: T[];
+  readonly hasMore: boolean;
+  readonly nextCursor: string | null;
+  hasNextPage(): boolean;
+  nextPage(): Promise<Page<T> | null>;
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+/** What `list()` returns: `await` it for the first page, `for await` it for every item. */
+export declare class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
+  then<R1 = Page<T>, R2 = never>(
+    onfulfilled?: ((value: Page<T>) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2>;
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R>;
+  finally(onfinally?: (() => void) | null): Promise<Page<T>>;
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+{{errors}}
+export type WebhookErrorKind =
+  | 'missing_header'
+  | 'invalid_header'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'invalid_signature'
+  | 'invalid_secret'
+  | 'invalid_payload'
+  | 'handshake_failed'
+  | (string & {});
+
+export type WebhookPayload = string | Uint8Array | ArrayBuffer;
+export type WebhookHeaders =
+  | Record<string, string | string[] | number | undefined>
+  | { entries(): IterableIterator<[string, string]>; get(name: string): string | null };
+
+/** A Standard Webhooks verifier for one secret (`whsec_…`, `whpk_…` or `whsk_…`). */
+export declare class Webhook {
+  constructor(secret: string);
+  /** Verifies the raw body; returns the event exactly as sent. `now` is unix seconds. */
+  verify(payload: WebhookPayload, headers: WebhookHeaders, options?: { now?: number; tolerance?: number }): VerifiedWebhookEvent;
+  /** The `webhook-signature` value of a message, for your own tests. */
+  sign(msgId: string, timestamp: number, payload: WebhookPayload): string;
+}
+
+export type WebhookProvider = 'standard' | 'stripe' | 'calendly' | 'github' | 'meta' | 'twilio' | 'slack';
+
+/** Verifies a webhook from `provider`; throws `WebhookVerificationError` with `.kind`. */
+export declare function verifyWebhook(args: {
+  provider?: WebhookProvider;
+  payload: WebhookPayload;
+  headers: WebhookHeaders;
+  secret: string;
+  /** The full public URL (Twilio signs it). */
+  url?: string;
+  tolerance?: number;
+  now?: number;
+}): void;
+
+/** Meta's subscription handshake: returns `hub.challenge` or throws (`handshake_failed`). */
+export declare function metaSubscriptionChallenge(
+  query: string | URLSearchParams | Record<string, string>,
+  verifyToken: string,
+): string;
+
+export interface ClientOptions {
+  /** Default: `CALLWAITINGAI_API_KEY`. */
+  apiKey?: string;
+  /** The server's origin; default `CALLWAITINGAI_BASE_URL`. `/api/v1` is appended. */
+  baseURL?: string;
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** Per attempt, in milliseconds (default 60000). */
+  timeout?: number;
+  /** The overall deadline of a call, retries and waits included, in milliseconds (default 120000). */
+  deadline?: number;
+}
