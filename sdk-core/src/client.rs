@@ -428,7 +428,7 @@ fn new_idempotency_key() -> String {
 }
 
 /// One call to send: the operation, the path with ids filled in, the query and body.
-pub(crate) struct Request {
+pub(crate) struct Prepared {
     pub op: &'static crate::operations::Operation,
     pub path: String,
     pub query: Option<serde_json::Value>,
@@ -439,7 +439,7 @@ impl Client {
     /// Sends `req` with retries and decodes the body as `T`.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
-        req: &Request,
+        req: &Prepared,
         opts: &RequestOptions,
     ) -> Result<Response<T>> {
         let inner = &self.inner;
@@ -636,6 +636,12 @@ fn decode<T: DeserializeOwned>(
     headers: http::HeaderMap,
     bytes: &[u8],
 ) -> Result<Response<T>> {
+    // No body (204) reads as `null`: `()` and `serde_json::Value` accept it, a model does not.
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null".as_slice()
+    } else {
+        bytes
+    };
     let data = serde_json::from_slice(bytes).map_err(|e| Error::Decode {
         status,
         message: e.to_string(),

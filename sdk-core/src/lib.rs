@@ -2,14 +2,13 @@
 //!
 //! - [`Client`]: every operation of the API through resource handles (`client.leads()`,
 //!   `client.calls()`, …), with retries, idempotency keys, timeouts and a deadline, typed errors
-//!   ([`Error`]) and pages that stream every item ([`Page`], [`ListCall::into_stream`]).
+//!   ([`Error`]) and pages that stream every item ([`Page`], [`ListRequest::into_stream`]).
 //! - [`models`]: the request and response types of every operation, generated from `openapi.yaml`.
 //! - [`operations::OPERATIONS`]: the table of every HTTP operation of the API.
 //! - [`webhooks`]: verification of signed webhooks, ours (Standard Webhooks) and those of the
 //!   providers our customers also receive webhooks from (Stripe, GitHub, Meta, Twilio, Slack,
 //!   Calendly).
 
-mod call;
 mod client;
 mod error;
 mod generated;
@@ -17,19 +16,19 @@ pub mod naming;
 mod pagination;
 mod patch;
 mod redact;
-pub mod resources;
+mod request;
 mod retry;
 pub mod webhooks;
 
-pub use call::{Call, CallFuture};
 pub use client::{
     Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, RUST_USER_AGENT, RateLimit, RequestInfo, RequestOptions, Response,
 };
 pub use error::{ApiError, Error, Result};
-pub use generated::{models, operations, schemas};
+pub use generated::{models, operations, resources, schemas};
+pub use request::{Request, RequestFuture};
 
 #[doc(hidden)]
 pub mod bindings;
-pub use pagination::{ListCall, Page};
+pub use pagination::{ListRequest, Page};
 pub use patch::Patch;

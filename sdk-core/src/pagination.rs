@@ -8,9 +8,9 @@ use futures::Stream;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::call::{CallFuture, boxed};
-use crate::client::{Client, Request, RequestOptions, Response};
+use crate::client::{Client, Prepared, RequestOptions, Response};
 use crate::error::{Error, Result};
+use crate::request::{RequestFuture, boxed};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,7 +41,7 @@ impl Origin {
             query.remove("offset");
             query.insert("cursor".into(), serde_json::Value::String(c.to_string()));
         }
-        let req = Request {
+        let req = Prepared {
             op: self.op,
             path: self.path.clone(),
             query: Some(serde_json::Value::Object(query)),
@@ -181,17 +181,17 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
 }
 
 /// The first page of a list: `.await` it for a [`Page`], or turn it into a stream of every
-/// item with [`into_stream`](ListCall::into_stream).
+/// item with [`into_stream`](ListRequest::into_stream).
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ListCall<T> {
+pub struct ListRequest<T> {
     client: Client,
-    req: Result<Request>,
+    req: Result<Prepared>,
     opts: RequestOptions,
     _t: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
-    pub(crate) fn new(client: &Client, req: Result<Request>) -> Self {
+impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
+    pub(crate) fn new(client: &Client, req: Result<Prepared>) -> Self {
         Self {
             client: client.clone(),
             req,
@@ -224,7 +224,7 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
         self
     }
 
-    fn origin(req: Request, client: Client, opts: RequestOptions) -> Origin {
+    fn origin(req: Prepared, client: Client, opts: RequestOptions) -> Origin {
         let query = match req.query {
             Some(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
@@ -239,7 +239,7 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
     }
 
     /// The first page with its response metadata.
-    pub fn send_with_response(self) -> CallFuture<Result<Response<Page<T>>>> {
+    pub fn send_with_response(self) -> RequestFuture<Result<Response<Page<T>>>> {
         boxed(async move {
             let origin = Self::origin(self.req?, self.client, self.opts);
             origin.fetch(None).await
@@ -265,9 +265,9 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListCall<T> {
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
     type Output = Result<Page<T>>;
-    type IntoFuture = CallFuture<Result<Page<T>>>;
+    type IntoFuture = RequestFuture<Result<Page<T>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         let fut = self.send_with_response();

@@ -41,7 +41,7 @@ async fn every_operation_is_reachable_from_the_client() {
     assert_eq!(lead.name, "John Doe");
     assert_eq!(lead.status, LeadStatus::New);
 
-    assert_eq!(client.health().await.unwrap().status, "ok");
+    assert_eq!(client.health().check().await.unwrap().status, "ok");
     assert_eq!(client.leads().retrieve(&lead.id).await.unwrap(), lead);
     let updated = client
         .leads()

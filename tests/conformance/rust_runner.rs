@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use callwaitingai::bindings::{self, Style};
 use callwaitingai::webhooks::{self, Webhook};
-use callwaitingai::{Call, Client, Error, ListCall, Page, RequestOptions};
+use callwaitingai::{Client, Error, ListRequest, Page, Request, RequestOptions};
 use futures::TryStreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -94,7 +94,10 @@ fn page_json<T: Serialize>(p: &Page<T>) -> Value {
     json!({"data": serde_json::to_value(&p.data).unwrap_or(Value::Null), "hasMore": p.has_more, "nextCursor": p.next_cursor})
 }
 
-async fn one<T: Serialize + DeserializeOwned + Send + 'static>(c: Call<T>, args: &Value) -> Value {
+async fn one<T: Serialize + DeserializeOwned + Send + 'static>(
+    c: Request<T>,
+    args: &Value,
+) -> Value {
     match options(args) {
         Ok(o) => outcome(c.options(o).await),
         Err(e) => json!({"error": error(&e)}),
@@ -102,7 +105,7 @@ async fn one<T: Serialize + DeserializeOwned + Send + 'static>(c: Call<T>, args:
 }
 
 async fn list<T: Serialize + DeserializeOwned + Send + 'static>(
-    c: ListCall<T>,
+    c: ListRequest<T>,
     args: &Value,
 ) -> Value {
     let c = match options(args) {
@@ -154,7 +157,7 @@ async fn call(c: &Client, op: &str, args: &Value) -> Result<Value, String> {
             .ok_or(format!("{op} needs id {i}"))
     };
     Ok(match op {
-        "health.check" => one(c.health(), args).await,
+        "health.check" => one(c.health().check(), args).await,
         "auth.login" => one(c.auth().login(body(args)?), args).await,
         "auth.refresh" => one(c.auth().refresh(body(args)?), args).await,
         "leads.list" => list(c.leads().list(p(args)?), args).await,

@@ -1,7 +1,7 @@
 //! The error contract of every binding: which class each failure raises, and the fields it
 //! carries, in each language's spelling. `cargo xtask codegen` writes the classes of Python
 //! (`_errors.py`) and TypeScript (`index.d.ts`) and the export lists from [`ERROR_CLASSES`] and
-//! [`ERROR_FIELDS`]; the bindings raise [`class_of`] with [`fields`] mechanically; the Rust
+//! [`ERROR_FIELDS`]; the bindings raise [`class_of`] with the attributes [`failure`] gives, mechanically; the Rust
 //! conformance runner names errors with [`class_of`] too.
 
 use serde_json::{Map, Value};

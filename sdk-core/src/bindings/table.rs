@@ -146,7 +146,7 @@ impl ErrorField {
     }
 }
 
-/// The attributes of every error, in the order [`fields`] gives them.
+/// The attributes of every error, in the order the bindings receive them.
 pub const ERROR_FIELDS: &[ErrorField] = &[
     field(
         "kind",

@@ -19,6 +19,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 mod errors;
 mod python;
+mod rust_resources;
 mod typescript;
 use openapiv3::{
     AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
@@ -51,6 +52,7 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.insert(dir.join("models.rs"), rustfmt(&g.models()?)?);
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
+    files.insert(dir.join("resources.rs"), rustfmt(&g.rust_resources()?)?);
     files.insert(python::out_path(), g.python()?);
     files.insert(errors::python_path(), errors::python());
     files.insert(errors::python_init_path(), errors::python_init());
@@ -174,8 +176,8 @@ impl<'a> Gen<'a> {
     fn module(&self) -> String {
         let mut s = String::from(HEADER);
         s.push_str(
-            "//! Models and the operation table, generated from `openapi.yaml`.\n\n\
-             pub mod models;\npub mod operations;\npub mod schemas;\n",
+            "//! Models, resources and the operation table, generated from `openapi.yaml`.\n\n\
+             pub mod models;\npub mod operations;\npub mod resources;\npub mod schemas;\n",
         );
         s
     }
@@ -638,6 +640,12 @@ impl<'a> Gen<'a> {
                     None => None,
                 };
                 let (status, response) = self.success(&id, op)?;
+                let list_of = response
+                    .as_deref()
+                    .and_then(|r| self.schema(r))
+                    .and_then(|s| s.schema_data.extensions.get("x-list-of"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
                 let scope = op
                     .description
                     .as_deref()
@@ -656,6 +664,8 @@ impl<'a> Gen<'a> {
                     scope,
                     auth: op.security.as_ref().is_none_or(|s| !s.is_empty()),
                     summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    list_of,
                 });
             }
         }
@@ -762,13 +772,7 @@ impl<'a> Gen<'a> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let list_of = op
-                .response
-                .as_deref()
-                .and_then(|r| self.schema(r))
-                .and_then(|s| s.schema_data.extensions.get("x-list-of"))
-                .and_then(|v| v.as_str())
-                .map(str::to_string);
+            let list_of = op.list_of.clone();
             let _ = writeln!(
                 s,
                 "Operation {{ id: {:?}, method: {:?}, path: {:?}, path_params: &[{}], query_params: &[{}], \
@@ -812,6 +816,9 @@ struct Op<'a> {
     scope: Option<String>,
     auth: bool,
     summary: Option<String>,
+    description: Option<String>,
+    /// The item type of a list (`x-list-of` on the response envelope).
+    list_of: Option<String>,
 }
 
 fn open_enum(name: &str, docs: &str, values: &[String]) -> String {
@@ -1003,15 +1010,35 @@ mod tests {
         doc["paths"]["/leads/{id}/archive"] = serde_json::json!({
             "post": {
                 "operationId": "leads.archive",
+                "summary": "Archive a lead",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+                ],
                 "responses": {"204": {"description": "archived"}}
             }
         });
         let changed = serde_yaml_ng::to_string(&doc).unwrap();
-        let drift = drift(&root(), &generate(&changed).unwrap());
+        let files = generate(&changed).unwrap();
+        let drift = drift(&root(), &files);
+        for changed in [
+            "operations.rs",
+            "resources.rs",
+            "_generated.py",
+            "index.d.ts",
+        ] {
+            assert!(
+                drift.iter().any(|d| d.contains(changed)),
+                "{changed}: {drift:?}"
+            );
+        }
+        // A typed method in every language, with nothing written by hand.
+        let rust = &files[&out_dir().join("resources.rs")];
         assert!(
-            drift.iter().any(|d| d.contains("operations.rs")),
-            "{drift:?}"
+            rust.contains("pub fn archive(&self, id: &str) -> Request<()>"),
+            "{rust}"
         );
+        assert!(files[&python::out_path()].contains("def archive(self, id: str"));
+        assert!(files[&typescript::out_path()].contains("archive(id: string"));
     }
 
     #[test]

@@ -292,11 +292,7 @@ impl Gen<'_> {
         let verb = op.id.rsplit('.').next().unwrap_or(&op.id);
         let method = snake(verb);
         let response = op.response.as_deref();
-        let list_of = response
-            .and_then(|r| self.schema(r))
-            .and_then(|s| s.schema_data.extensions.get("x-list-of"))
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
+        let list_of = op.list_of.clone();
         let mut args = vec!["self".to_string()];
         let mut ids = Vec::new();
         for p in &op.params {

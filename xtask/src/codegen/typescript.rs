@@ -246,12 +246,7 @@ impl Gen<'_> {
                     args.push(format!("params?: {}Params", pascal(&op.id)));
                 }
                 args.push("options?: RequestOptions".into());
-                let list_of = op
-                    .response
-                    .as_deref()
-                    .and_then(|r| self.schema(r))
-                    .and_then(|x| x.schema_data.extensions.get("x-list-of"))
-                    .and_then(|v| v.as_str());
+                let list_of = op.list_of.as_deref();
                 let ret = match (list_of, op.response.as_deref()) {
                     (Some(item), _) => format!("PagePromise<{item}>"),
                     (None, Some(r)) => format!("Promise<{r}>"),

@@ -1,5 +1,5 @@
 //! A call being prepared: per-request options, then `.await` for the body or
-//! [`send_with_response`](Call::send_with_response) for the body with its metadata.
+//! [`send_with_response`](Request::send_with_response) for the body with its metadata.
 
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -9,26 +9,26 @@ use futures::FutureExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, Request, RequestOptions, Response, segment};
+use crate::client::{Client, Prepared, RequestOptions, Response, segment};
 use crate::error::{Error, Result};
 use crate::operations::{OPERATIONS, Operation};
 
 /// A boxed future of a call: `Send` natively; on wasm, where the browser's `fetch` is
 /// single-threaded, not.
 #[cfg(not(target_arch = "wasm32"))]
-pub type CallFuture<T> = futures::future::BoxFuture<'static, T>;
+pub type RequestFuture<T> = futures::future::BoxFuture<'static, T>;
 /// A boxed future of a call: `Send` natively; on wasm, where the browser's `fetch` is
 /// single-threaded, not.
 #[cfg(target_arch = "wasm32")]
-pub type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
+pub type RequestFuture<T> = futures::future::LocalBoxFuture<'static, T>;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn boxed<T, F: Future<Output = T> + Send + 'static>(f: F) -> CallFuture<T> {
+pub(crate) fn boxed<T, F: Future<Output = T> + Send + 'static>(f: F) -> RequestFuture<T> {
     f.boxed()
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn boxed<T, F: Future<Output = T> + 'static>(f: F) -> CallFuture<T> {
+pub(crate) fn boxed<T, F: Future<Output = T> + 'static>(f: F) -> RequestFuture<T> {
     f.boxed_local()
 }
 
@@ -67,9 +67,9 @@ pub(crate) fn request<Q: Serialize, B: Serialize>(
     ids: &[&str],
     query: Option<&Q>,
     body: Option<&B>,
-) -> Result<Request> {
+) -> Result<Prepared> {
     let op = operation(op_id)?;
-    Ok(Request {
+    Ok(Prepared {
         op,
         path: fill_path(op, ids)?,
         query: query.map(|q| to_value("query", q)).transpose()?,
@@ -79,31 +79,31 @@ pub(crate) fn request<Q: Serialize, B: Serialize>(
 
 /// A call ready to send. `.await` it for the body; set per-request options first if needed.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<T> {
+pub struct Request<T> {
     client: Client,
-    req: Result<Request>,
+    req: Result<Prepared>,
     opts: RequestOptions,
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T> std::fmt::Debug for Call<T> {
+impl<T> std::fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let op = self.req.as_ref().map(|r| r.op.id).unwrap_or("<invalid>");
-        f.debug_struct("Call")
+        f.debug_struct("Request")
             .field("operation", &op)
             .field("options", &self.opts)
             .finish()
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Call<T> {
+impl<T: DeserializeOwned + Send + 'static> Request<T> {
     /// Replaces every per-request option at once.
     pub fn options(mut self, opts: RequestOptions) -> Self {
         self.opts = opts;
         self
     }
 
-    pub(crate) fn new(client: &Client, req: Result<Request>) -> Self {
+    pub(crate) fn new(client: &Client, req: Result<Prepared>) -> Self {
         Self {
             client: client.clone(),
             req,
@@ -143,7 +143,7 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     }
 
     /// Sends the call and returns the body with the status, headers, request id and rate limit.
-    pub fn send_with_response(self) -> CallFuture<Result<Response<T>>> {
+    pub fn send_with_response(self) -> RequestFuture<Result<Response<T>>> {
         boxed(async move {
             let req = self.req?;
             self.client.execute::<T>(&req, &self.opts).await
@@ -151,9 +151,9 @@ impl<T: DeserializeOwned + Send + 'static> Call<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Call<T> {
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Request<T> {
     type Output = Result<T>;
-    type IntoFuture = CallFuture<Result<T>>;
+    type IntoFuture = RequestFuture<Result<T>>;
 
     fn into_future(self) -> Self::IntoFuture {
         let fut = self.send_with_response();
@@ -184,16 +184,16 @@ impl Client {
         ids: &[&str],
         query: Option<serde_json::Value>,
         body: Option<serde_json::Value>,
-    ) -> Call<serde_json::Value> {
+    ) -> Request<serde_json::Value> {
         let req = operation(operation_id).and_then(|op| {
-            Ok(Request {
+            Ok(Prepared {
                 op,
                 path: fill_path(op, ids)?,
                 query,
                 body,
             })
         });
-        Call::new(self, req)
+        Request::new(self, req)
     }
 
     /// The first page of any list operation by its `operationId` (see [`Client::operation`]).
@@ -202,15 +202,15 @@ impl Client {
         operation_id: &str,
         ids: &[&str],
         query: Option<serde_json::Value>,
-    ) -> crate::ListCall<serde_json::Value> {
+    ) -> crate::ListRequest<serde_json::Value> {
         let req = operation(operation_id).and_then(|op| {
-            Ok(Request {
+            Ok(Prepared {
                 op,
                 path: fill_path(op, ids)?,
                 query,
                 body: None,
             })
         });
-        crate::ListCall::new(self, req)
+        crate::ListRequest::new(self, req)
     }
 }
