@@ -413,18 +413,13 @@ impl RateLimit {
     }
 }
 
-/// A new idempotency key: 128 random bits as a UUID-like string.
+/// A new idempotency key: a random (version 4) UUID.
 fn new_idempotency_key() -> String {
-    let a = fastrand::u64(..);
-    let b = fastrand::u64(..);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0x0fff,
-        ((b >> 48) & 0x3fff) | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
+    let bytes = fastrand::u128(..).to_le_bytes();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// One call to send: the operation, the path with ids filled in, the query and body.

@@ -16,18 +16,7 @@ fn schema(name: &str) -> Option<&'static ObjectSchema> {
 
 /// `createdAt` → `created_at`, for keys no schema knows.
 pub fn snake_case(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(s)
 }
 
 fn rename_nested(

@@ -898,20 +898,7 @@ fn ref_name(reference: &str) -> &str {
 
 /// `createdAt` → `created_at`.
 pub fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push('_');
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(s)
 }
 
 fn rust_field(name: &str) -> String {
@@ -927,20 +914,7 @@ fn rust_field(name: &str) -> String {
 /// `in_progress` → `InProgress`, `lead.created` → `LeadCreated`, `read:leads` → `ReadLeads`,
 /// `BAD_REQUEST` → `BadRequest`, `chat.sessions.list` → `ChatSessionsList`.
 pub fn pascal(s: &str) -> String {
-    let mut out = String::new();
-    for word in s.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            let rest: String = chars.collect();
-            if word.chars().all(|c| !c.is_ascii_lowercase()) {
-                out.push_str(&rest.to_ascii_lowercase());
-            } else {
-                out.push_str(&rest);
-            }
-        }
-    }
-    out
+    heck::ToUpperCamelCase::to_upper_camel_case(s)
 }
 
 #[cfg(test)]

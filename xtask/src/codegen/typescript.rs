@@ -178,21 +178,7 @@ impl Gen<'_> {
     }
 
     fn ts_resources(&self, ops: &[Op<'_>]) -> Result<String> {
-        let camel = |p: &str| {
-            let mut out = String::new();
-            let mut up = false;
-            for c in p.chars() {
-                if c == '_' || c == '-' {
-                    up = true;
-                } else if up {
-                    out.push(c.to_ascii_uppercase());
-                    up = false;
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        };
+        let camel = |p: &str| heck::ToLowerCamelCase::to_lower_camel_case(p);
         let mut paths: Vec<Vec<String>> = Vec::new();
         for op in ops {
             let parts: Vec<String> = op.id.split('.').map(&camel).collect();
