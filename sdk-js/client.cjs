@@ -172,10 +172,10 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         const body = takesBody ? params ?? {} : undefined;
         if (listOf) {
           return new PagePromise(async () => {
-            return new Page(unwrap(await client._native.list(id, ids, query ?? null, json(options)), 'page'));
+            return new Page(unwrap(await client._native.list(id, ids, query ?? null, json(options), true), 'page'));
           });
         }
-        return client._native.request(id, ids, query ?? null, body ?? null, json(options)).then((out) => unwrap(out, 'data'));
+        return client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => unwrap(out, 'data'));
       };
       target[verb] = (...args) => {
         try {

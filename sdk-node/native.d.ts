@@ -15,10 +15,13 @@ export declare class NativeClient {
   get displayBaseUrl(): string
   /** What the client sends as `User-Agent`. */
   get userAgent(): string
-  /** Any operation by its operationId; never rejects (failures come back as `error`). */
-  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null): Promise<CallOutcome>
+  /**
+   * Any operation by its operationId; never rejects (failures come back as `error`).
+   * `typed`: the answer must decode as the operation's model (the typed methods).
+   */
+  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null): Promise<CallOutcome>
   /** The first page of a list. */
-  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null): Promise<PageOutcome>
+  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null): Promise<PageOutcome>
 }
 
 export declare class NativeItems {

@@ -310,6 +310,7 @@ pub struct RequestOptions {
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) idempotency_key: Option<String>,
+    pub(crate) validate_response: bool,
 }
 
 impl RequestOptions {
@@ -352,6 +353,15 @@ impl RequestOptions {
         self.idempotency_key = Some(key.into());
         self
     }
+
+    /// Checks that the answer decodes as the operation's typed model (a [`Error::Decode`]
+    /// otherwise), as the typed methods' answers do: for raw calls ([`Client::operation`])
+    /// that want the same guarantee. The language bindings' typed methods set it.
+    #[must_use]
+    pub fn validate_response(mut self, yes: bool) -> Self {
+        self.validate_response = yes;
+        self
+    }
 }
 
 impl fmt::Debug for RequestOptions {
@@ -363,6 +373,7 @@ impl fmt::Debug for RequestOptions {
             .field("max_retries", &self.max_retries)
             .field("headers", &names)
             .field("idempotency_key", &self.idempotency_key)
+            .field("validate_response", &self.validate_response)
             .finish()
     }
 }
@@ -476,6 +487,7 @@ impl Client {
                 rb = rb.header("idempotency-key", k);
             }
             for (k, v) in &opts.headers {
+                check_header(k, v)?;
                 rb = rb.header(k, v);
             }
             let built = rb
@@ -500,6 +512,9 @@ impl Client {
             let err = match outcome {
                 Ok((status, headers, bytes)) if (200..300).contains(&status) => {
                     tracing::debug!(operation = req.op.id, status, "response");
+                    if opts.validate_response {
+                        validate(req.op, status, &headers, &bytes)?;
+                    }
                     return decode(status, headers, &bytes);
                 }
                 Ok((status, headers, bytes)) => api_error(status, headers, &bytes),
@@ -624,6 +639,44 @@ fn request_id(headers: &http::HeaderMap) -> Option<String> {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// An extra header must be sendable; the error names it but never shows its value (it may be
+/// a credential).
+fn check_header(name: &str, value: &str) -> Result<()> {
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Error::InvalidInput(format!(
+            "{name:?} is not a valid header name (letters, digits and -!#$%&'*+.^_`|~ only)"
+        )));
+    }
+    if http::HeaderValue::from_str(value).is_err() {
+        return Err(Error::InvalidInput(format!(
+            "the value of the header {name} is not valid (visible ASCII and spaces only, no line \
+             breaks)"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a success body decodes as the operation's typed model, as the typed methods'
+/// answers do (raw calls from the bindings' typed methods ask for it).
+fn validate(
+    op: &crate::operations::Operation,
+    status: u16,
+    headers: &http::HeaderMap,
+    bytes: &[u8],
+) -> Result<()> {
+    let Some(schema) = op.response else {
+        return Ok(());
+    };
+    let checked = serde_json::from_slice::<serde_json::Value>(bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|v| crate::shape::check(schema, &v));
+    checked.map_err(|why| Error::Decode {
+        status,
+        message: format!("the body is not a {schema}: {why}"),
+        request_id: request_id(headers),
+    })
 }
 
 fn decode<T: DeserializeOwned>(

@@ -18,6 +18,7 @@ mod patch;
 mod redact;
 mod request;
 mod retry;
+mod shape;
 pub mod webhooks;
 
 pub use client::{

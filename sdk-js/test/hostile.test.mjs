@@ -35,7 +35,9 @@ async function rawServer(t, reply) {
   return { url: `http://127.0.0.1:${server.address().port}`, heads, state, server };
 }
 
-const ok = (sock) => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+/** A well-formed answer to a delete (a `DeletedObject`). */
+const DELETED = '{"id":"lead_1","deleted":true}';
+const ok = (sock) => sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${DELETED.length}\r\n\r\n${DELETED}`);
 
 test('every method rejects bad arguments through its promise, never synchronously', async (t) => {
   const { url, heads } = await rawServer(t, ok);
@@ -126,4 +128,22 @@ test('toString never shows a password in the base URL', () => {
   const client = new CallWaitingAI({ apiKey: KEY, baseURL: 'http://user:hunter2@127.0.0.1:9' });
   assert.ok(!String(client).includes('hunter2'), String(client));
   assert.ok(!String(client).includes(KEY));
+});
+
+test('a typed answer that is not the model is an APIResponseValidationError; a raw call takes it as sent', async (t) => {
+  const body = '{"foo":1}';
+  const { url } = await rawServer(t, (sock) =>
+    sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+  );
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  const e = await client.leads.retrieve('lead_1').then(() => null, (err) => err);
+  assert.ok(e instanceof sdk.APIResponseValidationError, String(e));
+  assert.ok(e instanceof APIError);
+  assert.equal(e.kind, 'decode');
+  assert.equal(e.status, 200);
+  assert.equal(e.requestId, 'req_bad');
+  assert.match(e.message, /Lead/);
+  const pageError = await client.leads.list().then(() => null, (err) => err);
+  assert.ok(pageError instanceof sdk.APIResponseValidationError, String(pageError));
+  assert.deepEqual(await client.request('leads.retrieve', ['lead_1']), { foo: 1 });
 });

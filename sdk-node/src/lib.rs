@@ -109,6 +109,7 @@ impl NativeClient {
     }
 
     /// Any operation by its operationId; never rejects (failures come back as `error`).
+    /// `typed`: the answer must decode as the operation's model (the typed methods).
     #[napi]
     pub async fn request(
         &self,
@@ -117,10 +118,12 @@ impl NativeClient {
         query: Option<Value>,
         body: Option<Value>,
         options: Option<String>,
+        typed: Option<bool>,
     ) -> CallOutcome {
         let sent = async {
             let opts =
-                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?;
+                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?
+                    .validate_response(typed.unwrap_or(false));
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             self.client
                 .operation(&op, &ids, query, body)
@@ -152,10 +155,12 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<Value>,
         options: Option<String>,
+        typed: Option<bool>,
     ) -> PageOutcome {
         let listed = async {
             let opts =
-                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?;
+                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?
+                    .validate_response(typed.unwrap_or(false));
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             self.client
                 .list_operation(&op, &ids, query)

@@ -142,6 +142,7 @@ fn prepare(
     query: Option<&Bound<'_, PyAny>>,
     body: Option<&Bound<'_, PyAny>>,
     opts: Option<&Bound<'_, PyAny>>,
+    typed: bool,
 ) -> PyResult<Prepared> {
     let op = operation(op_id)?;
     let bad = |e: callwaitingai::Error| Python::attach(|py| map_error(py, &e));
@@ -159,7 +160,8 @@ fn prepare(
         ids,
         query,
         body,
-        opts: options(opts)?,
+        // The typed methods' answers must decode as their models, as in Rust.
+        opts: options(opts)?.validate_response(typed),
     })
 }
 
@@ -253,7 +255,8 @@ impl NativeClient {
     }
 
     /// Sends a call, blocking with the GIL released; returns `(status, headers, body)`.
-    #[pyo3(signature = (op, ids, query=None, body=None, opts=None))]
+    #[pyo3(signature = (op, ids, query=None, body=None, opts=None, typed=false))]
+    #[allow(clippy::too_many_arguments)] // the Python signature
     fn request(
         &self,
         py: Python<'_>,
@@ -262,8 +265,9 @@ impl NativeClient {
         query: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
         opts: Option<&Bound<'_, PyAny>>,
+        typed: bool,
     ) -> PyResult<Py<PyAny>> {
-        let p = prepare(op, ids, query, body, opts)?;
+        let p = prepare(op, ids, query, body, opts, typed)?;
         let client = self.client.clone();
         let r = block_on(py, run_call(client, p))?;
         match r {
@@ -273,7 +277,8 @@ impl NativeClient {
     }
 
     /// Like `request`, as an awaitable.
-    #[pyo3(signature = (op, ids, query=None, body=None, opts=None))]
+    #[pyo3(signature = (op, ids, query=None, body=None, opts=None, typed=false))]
+    #[allow(clippy::too_many_arguments)] // the Python signature
     fn request_async<'py>(
         &self,
         py: Python<'py>,
@@ -282,8 +287,9 @@ impl NativeClient {
         query: Option<&Bound<'py, PyAny>>,
         body: Option<&Bound<'py, PyAny>>,
         opts: Option<&Bound<'py, PyAny>>,
+        typed: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let p = prepare(op, ids, query, body, opts)?;
+        let p = prepare(op, ids, query, body, opts, typed)?;
         let client = self.client.clone();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
             let r = run_call(client, p).await;
@@ -295,7 +301,7 @@ impl NativeClient {
     }
 
     /// The first page of a list, blocking with the GIL released.
-    #[pyo3(signature = (op, ids, query=None, opts=None))]
+    #[pyo3(signature = (op, ids, query=None, opts=None, typed=false))]
     fn list(
         &self,
         py: Python<'_>,
@@ -303,8 +309,9 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<&Bound<'_, PyAny>>,
         opts: Option<&Bound<'_, PyAny>>,
+        typed: bool,
     ) -> PyResult<NativePage> {
-        let p = prepare(op, ids, query, None, opts)?;
+        let p = prepare(op, ids, query, None, opts, typed)?;
         let schema = p.op.list_of;
         let client = self.client.clone();
         let r = block_on(py, run_list(client, p))?;
@@ -315,7 +322,7 @@ impl NativeClient {
     }
 
     /// Like `list`, as an awaitable.
-    #[pyo3(signature = (op, ids, query=None, opts=None))]
+    #[pyo3(signature = (op, ids, query=None, opts=None, typed=false))]
     fn list_async<'py>(
         &self,
         py: Python<'py>,
@@ -323,8 +330,9 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<&Bound<'py, PyAny>>,
         opts: Option<&Bound<'py, PyAny>>,
+        typed: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let p = prepare(op, ids, query, None, opts)?;
+        let p = prepare(op, ids, query, None, opts, typed)?;
         let schema = p.op.list_of;
         let client = self.client.clone();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {

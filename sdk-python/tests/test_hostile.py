@@ -165,7 +165,9 @@ def test_a_long_error_message_is_cut_in_str_and_kept_in_body(raw_server):
 
 
 def _ok(conn: socket.socket) -> None:
-    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+    """A well-formed answer to a delete (a `DeletedObject`)."""
+    body = b'{"id":"lead_1","deleted":true}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
 
 
 def test_dot_ids_never_leave_their_path_segment(raw_server):
@@ -218,3 +220,26 @@ def test_logs_redirected_to_a_file_have_no_colour_codes(server, tmp_path):
     text = log.read_text()
     assert "leads.list" in text
     assert "\x1b[" not in text, repr(text[:200])
+
+
+def test_a_typed_answer_that_is_not_the_model_is_a_validation_error(raw_server):
+    body = b'{"foo":1}'
+
+    def reply(conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\n"
+            + f"content-length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+
+    server = raw_server(reply)
+    client = Client(api_key=KEY, base_url=server.url, max_retries=0)
+    with pytest.raises(callwaitingai.APIResponseValidationError) as e:
+        client.leads.retrieve("lead_1")
+    assert isinstance(e.value, APIError)
+    assert (e.value.kind, e.value.status_code, e.value.request_id) == ("decode", 200, "req_bad")
+    assert "Lead" in e.value.message
+    with pytest.raises(callwaitingai.APIResponseValidationError):
+        client.leads.list()
+    # A raw call answers the JSON as sent.
+    assert client.request("leads.retrieve", ["lead_1"]) == {"foo": 1}

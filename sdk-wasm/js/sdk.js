@@ -82,12 +82,12 @@ class NativeClient {
     return this._client.userAgent;
   }
 
-  async request(op, ids, query, body, opts) {
-    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts));
+  async request(op, ids, query, body, opts, typed) {
+    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed));
   }
 
-  async list(op, ids, query, opts) {
-    return pageOutcome(await this._client.list(op, ids, json(query), opts));
+  async list(op, ids, query, opts, typed) {
+    return pageOutcome(await this._client.list(op, ids, json(query), opts, typed));
   }
 }
 

@@ -93,6 +93,7 @@ impl NativeClient {
         query: Option<String>,
         body: Option<String>,
         opts: Option<String>,
+        typed: Option<bool>,
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -100,7 +101,8 @@ impl NativeClient {
                 Ok((
                     parse_json("query", query)?,
                     parse_json("body", body)?,
-                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?,
+                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?
+                        .validate_response(typed.unwrap_or(false)),
                 ))
             })();
             let (query, body, opts) = match prepared {
@@ -136,13 +138,15 @@ impl NativeClient {
         ids: Vec<String>,
         query: Option<String>,
         opts: Option<String>,
+        typed: Option<bool>,
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
             let prepared = (|| {
                 Ok((
                     parse_json("query", query)?,
-                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?,
+                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?
+                        .validate_response(typed.unwrap_or(false)),
                 ))
             })();
             let (query, opts) = match prepared {

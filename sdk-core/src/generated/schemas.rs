@@ -28,6 +28,29 @@ pub struct Field {
     pub date_time: bool,
     /// Whether it is a secret.
     pub secret: bool,
+    /// Whether an answer must carry it, not null (required and not nullable).
+    pub must: bool,
+    /// The JSON type of its value.
+    pub ty: JsonType,
+}
+
+/// The JSON type of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// A string (enums and dates too).
+    String,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+    /// Anything.
+    Any,
 }
 
 /// An object schema.
@@ -50,6 +73,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "version",
@@ -57,6 +82,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -68,6 +95,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             kind: FieldKind::Object("ErrorDetail"),
             date_time: false,
             secret: false,
+            must: true,
+            ty: JsonType::Object,
         }],
     },
     ObjectSchema {
@@ -79,6 +108,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "message",
@@ -86,6 +117,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "requestId",
@@ -93,6 +126,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -100,6 +135,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -112,6 +149,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "deleted",
@@ -119,6 +158,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
         ],
     },
@@ -131,6 +172,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "password",
@@ -138,6 +181,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: true,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -149,6 +194,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             kind: FieldKind::Plain,
             date_time: false,
             secret: true,
+            must: true,
+            ty: JsonType::String,
         }],
     },
     ObjectSchema {
@@ -160,6 +207,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: true,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "refreshToken",
@@ -167,6 +216,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: true,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "expiresIn",
@@ -174,6 +225,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "tokenType",
@@ -181,6 +234,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -193,6 +248,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "name",
@@ -200,6 +257,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "email",
@@ -207,6 +266,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "phone",
@@ -214,6 +275,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "company",
@@ -221,6 +284,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "source",
@@ -228,6 +293,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -235,6 +302,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "notes",
@@ -242,6 +311,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "tags",
@@ -249,6 +320,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "createdAt",
@@ -256,6 +329,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "updatedAt",
@@ -263,6 +338,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -275,6 +352,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "email",
@@ -282,6 +361,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "phone",
@@ -289,6 +370,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "company",
@@ -296,6 +379,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "source",
@@ -303,6 +388,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -310,6 +397,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "notes",
@@ -317,6 +406,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "tags",
@@ -324,6 +415,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Array,
             },
         ],
     },
@@ -336,6 +429,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "email",
@@ -343,6 +438,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "phone",
@@ -350,6 +447,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "company",
@@ -357,6 +456,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "source",
@@ -364,6 +465,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -371,6 +474,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "notes",
@@ -378,6 +483,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "tags",
@@ -385,6 +492,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Array,
             },
         ],
     },
@@ -397,6 +506,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("Lead"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -404,6 +515,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -411,6 +524,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -423,6 +538,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "text",
@@ -430,6 +547,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "startMs",
@@ -437,6 +556,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "endMs",
@@ -444,6 +565,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
         ],
     },
@@ -455,6 +578,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             kind: FieldKind::Array("TranscriptSegment"),
             date_time: false,
             secret: false,
+            must: true,
+            ty: JsonType::Array,
         }],
     },
     ObjectSchema {
@@ -466,6 +591,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -473,6 +600,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "direction",
@@ -480,6 +609,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -487,6 +618,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "fromNumber",
@@ -494,6 +627,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "toNumber",
@@ -501,6 +636,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "startedAt",
@@ -508,6 +645,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "endedAt",
@@ -515,6 +654,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "durationSeconds",
@@ -522,6 +663,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "summary",
@@ -529,6 +672,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "transcript",
@@ -536,6 +681,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("Transcript"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "createdAt",
@@ -543,6 +690,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "updatedAt",
@@ -550,6 +699,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -562,6 +713,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "fromNumber",
@@ -569,6 +722,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "toNumber",
@@ -576,6 +731,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -583,6 +740,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -590,6 +749,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "startedAt",
@@ -597,6 +758,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "summary",
@@ -604,6 +767,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -616,6 +781,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -623,6 +790,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "endedAt",
@@ -630,6 +799,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "durationSeconds",
@@ -637,6 +808,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "summary",
@@ -644,6 +817,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -655,6 +830,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             kind: FieldKind::Array("TranscriptSegment"),
             date_time: false,
             secret: false,
+            must: true,
+            ty: JsonType::Array,
         }],
     },
     ObjectSchema {
@@ -666,6 +843,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("Call"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -673,6 +852,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -680,6 +861,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -692,6 +875,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -699,6 +884,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "channel",
@@ -706,6 +893,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -713,6 +902,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "messageCount",
@@ -720,6 +911,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "lastMessageAt",
@@ -727,6 +920,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "createdAt",
@@ -734,6 +929,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "updatedAt",
@@ -741,6 +938,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -753,6 +952,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "sessionId",
@@ -760,6 +961,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "role",
@@ -767,6 +970,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "content",
@@ -774,6 +979,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "createdAt",
@@ -781,6 +988,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -793,6 +1002,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "sessionId",
@@ -800,6 +1011,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -807,6 +1020,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "channel",
@@ -814,6 +1029,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -826,6 +1043,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("ChatSession"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "message",
@@ -833,6 +1052,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "reply",
@@ -840,6 +1061,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -852,6 +1075,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("ChatSession"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -859,6 +1084,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -866,6 +1093,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -878,6 +1107,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("ChatMessage"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -885,6 +1116,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -892,6 +1125,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -904,6 +1139,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "count",
@@ -911,6 +1148,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
         ],
     },
@@ -923,6 +1162,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "converted",
@@ -930,6 +1171,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "conversionRate",
@@ -937,6 +1180,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Number,
             },
         ],
     },
@@ -949,6 +1194,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "completed",
@@ -956,6 +1203,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "missed",
@@ -963,6 +1212,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "averageDurationSeconds",
@@ -970,6 +1221,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Number,
             },
         ],
     },
@@ -982,6 +1235,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "messages",
@@ -989,6 +1244,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
         ],
     },
@@ -1001,6 +1258,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "to",
@@ -1008,6 +1267,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leads",
@@ -1015,6 +1276,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("LeadFigures"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "calls",
@@ -1022,6 +1285,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("CallFigures"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "chat",
@@ -1029,6 +1294,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("ChatFigures"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1041,6 +1308,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "to",
@@ -1048,6 +1317,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "total",
@@ -1055,6 +1326,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "byStatus",
@@ -1062,6 +1335,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "byDirection",
@@ -1069,6 +1344,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "totalDurationSeconds",
@@ -1076,6 +1353,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "averageDurationSeconds",
@@ -1083,6 +1362,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Number,
             },
             Field {
                 wire: "daily",
@@ -1090,6 +1371,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("DailyCount"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
         ],
     },
@@ -1102,6 +1385,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "to",
@@ -1109,6 +1394,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "total",
@@ -1116,6 +1403,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "converted",
@@ -1123,6 +1412,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "conversionRate",
@@ -1130,6 +1421,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Number,
             },
             Field {
                 wire: "byStatus",
@@ -1137,6 +1430,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "bySource",
@@ -1144,6 +1439,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
             Field {
                 wire: "daily",
@@ -1151,6 +1448,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("DailyCount"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
         ],
     },
@@ -1163,6 +1462,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "url",
@@ -1170,6 +1471,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "events",
@@ -1177,6 +1480,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "description",
@@ -1184,6 +1489,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "enabled",
@@ -1191,6 +1498,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "secret",
@@ -1198,6 +1507,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: true,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "createdAt",
@@ -1205,6 +1516,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "updatedAt",
@@ -1212,6 +1525,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1224,6 +1539,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "events",
@@ -1231,6 +1548,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "description",
@@ -1238,6 +1557,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "enabled",
@@ -1245,6 +1566,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Boolean,
             },
         ],
     },
@@ -1257,6 +1580,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "events",
@@ -1264,6 +1589,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "description",
@@ -1271,6 +1598,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "enabled",
@@ -1278,6 +1607,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Boolean,
             },
         ],
     },
@@ -1290,6 +1621,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("WebhookEndpoint"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -1297,6 +1630,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -1304,6 +1639,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1316,6 +1653,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "endpointId",
@@ -1323,6 +1662,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "eventType",
@@ -1330,6 +1671,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "webhookId",
@@ -1337,6 +1680,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -1344,6 +1689,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "attempts",
@@ -1351,6 +1698,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "lastStatusCode",
@@ -1358,6 +1707,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "lastError",
@@ -1365,6 +1716,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "nextAttemptAt",
@@ -1372,6 +1725,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "createdAt",
@@ -1379,6 +1734,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "updatedAt",
@@ -1386,6 +1743,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1398,6 +1757,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("WebhookDelivery"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -1405,6 +1766,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -1412,6 +1775,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1424,6 +1789,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "name",
@@ -1431,6 +1798,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "prefix",
@@ -1438,6 +1807,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "scopes",
@@ -1445,6 +1816,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "expiresAt",
@@ -1452,6 +1825,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "lastUsedAt",
@@ -1459,6 +1834,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "createdAt",
@@ -1466,6 +1843,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "revokedAt",
@@ -1473,6 +1852,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "key",
@@ -1480,6 +1861,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: true,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1492,6 +1875,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "scopes",
@@ -1499,6 +1884,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "expiresAt",
@@ -1506,6 +1893,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "mode",
@@ -1513,6 +1902,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1525,6 +1916,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Array("ApiKey"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Array,
             },
             Field {
                 wire: "hasMore",
@@ -1532,6 +1925,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Boolean,
             },
             Field {
                 wire: "nextCursor",
@@ -1539,6 +1934,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1551,6 +1948,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1558,6 +1957,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1565,6 +1966,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Map,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1577,6 +1980,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1584,6 +1989,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1591,6 +1998,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("Lead"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1603,6 +2012,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1610,6 +2021,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1617,6 +2030,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("Call"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1629,6 +2044,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1636,6 +2053,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1643,6 +2062,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1655,6 +2076,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "leadId",
@@ -1662,6 +2085,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
             Field {
                 wire: "amount",
@@ -1669,6 +2094,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Integer,
             },
             Field {
                 wire: "currency",
@@ -1676,6 +2103,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "status",
@@ -1683,6 +2112,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "failureReason",
@@ -1690,6 +2121,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: false,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1702,6 +2135,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1709,6 +2144,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1716,6 +2153,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("Payment"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -1728,6 +2167,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "message",
@@ -1735,6 +2176,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },
@@ -1747,6 +2190,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "timestamp",
@@ -1754,6 +2199,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Plain,
                 date_time: true,
                 secret: false,
+                must: true,
+                ty: JsonType::String,
             },
             Field {
                 wire: "data",
@@ -1761,6 +2208,8 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 kind: FieldKind::Object("WebhookTestData"),
                 date_time: false,
                 secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },

@@ -25,6 +25,7 @@ class NativeClient:
         query: Optional[Mapping[str, Any]] = None,
         body: Optional[Any] = None,
         opts: Optional[_Options] = None,
+        typed: bool = False,
     ) -> Tuple[int, Dict[str, str], Any]: ...
     def request_async(
         self,
@@ -33,6 +34,7 @@ class NativeClient:
         query: Optional[Mapping[str, Any]] = None,
         body: Optional[Any] = None,
         opts: Optional[_Options] = None,
+        typed: bool = False,
     ) -> Awaitable[Tuple[int, Dict[str, str], Any]]: ...
     def list(
         self,
@@ -40,6 +42,7 @@ class NativeClient:
         ids: Sequence[str],
         query: Optional[Mapping[str, Any]] = None,
         opts: Optional[_Options] = None,
+        typed: bool = False,
     ) -> "NativePage": ...
     def list_async(
         self,
@@ -47,6 +50,7 @@ class NativeClient:
         ids: Sequence[str],
         query: Optional[Mapping[str, Any]] = None,
         opts: Optional[_Options] = None,
+        typed: bool = False,
     ) -> Awaitable["NativePage"]: ...
 
 @final

@@ -200,11 +200,11 @@ class SyncResource:
         self._client = client
 
     def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        _status, _headers, data = self._client._native.request(op, list(ids), _query(query), body, opts)
+        _status, _headers, data = self._client._native.request(op, list(ids), _query(query), body, opts, True)
         return model(**data) if isinstance(data, dict) else data
 
     def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> SyncPage[T]:
-        native = self._client._native.list(op, list(ids), _query(query), opts)
+        native = self._client._native.list(op, list(ids), _query(query), opts, True)
         return SyncPage(native, model)
 
 
@@ -215,8 +215,8 @@ class AsyncResource:
         self._client = client
 
     async def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        _status, _headers, data = await self._client._native.request_async(op, list(ids), _query(query), body, opts)
+        _status, _headers, data = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
         return model(**data) if isinstance(data, dict) else data
 
     def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> AsyncPageRequest[T]:
-        return AsyncPageRequest(self._client, (op, list(ids), _query(query), opts), model)
+        return AsyncPageRequest(self._client, (op, list(ids), _query(query), opts, True), model)

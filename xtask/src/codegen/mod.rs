@@ -502,6 +502,29 @@ impl<'a> Gen<'a> {
 
     /// The shape of a property for name conversion: plain, a nested object, an array of
     /// objects, or a free-form map (whose keys are data, never renamed).
+    /// The JSON type of a property's value (`JsonType` in the schema table).
+    fn json_type(&self, r: &ReferenceOr<Box<Schema>>) -> &'static str {
+        let schema = match r {
+            ReferenceOr::Reference { reference } => self.schema(ref_name(reference)),
+            ReferenceOr::Item(s) => Some(&**s),
+        };
+        match schema.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::String(_))) => "String",
+            Some(SchemaKind::Type(Type::Integer(_))) => "Integer",
+            Some(SchemaKind::Type(Type::Number(_))) => "Number",
+            Some(SchemaKind::Type(Type::Boolean(_))) => "Boolean",
+            Some(SchemaKind::Type(Type::Array(_))) => "Array",
+            Some(SchemaKind::Type(Type::Object(_))) => "Object",
+            Some(SchemaKind::Any(any)) if any.all_of.len() == 1 => match &any.all_of[0] {
+                ReferenceOr::Reference { reference } => self.json_type(&ReferenceOr::Reference {
+                    reference: reference.clone(),
+                }),
+                ReferenceOr::Item(s) => self.json_type(&ReferenceOr::Item(Box::new(s.clone()))),
+            },
+            _ => "Any",
+        }
+    }
+
     fn kind_of(&self, r: &ReferenceOr<Box<Schema>>) -> String {
         let object_ref = |reference: &str| {
             let name = ref_name(reference);
@@ -557,6 +580,19 @@ impl<'a> Gen<'a> {
              /// What it holds.\n pub kind: FieldKind,\n\
              /// Whether it is `format: date-time`.\n pub date_time: bool,\n\
              /// Whether it is a secret.\n pub secret: bool,\n\
+             /// Whether an answer must carry it, not null (required and not nullable).\n pub must: bool,\n\
+             /// The JSON type of its value.\n pub ty: JsonType,\n\
+             }\n\n\
+             /// The JSON type of a value.\n\
+             #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+             pub enum JsonType {\n\
+             /// A string (enums and dates too).\n String,\n\
+             /// A whole number.\n Integer,\n\
+             /// Any number.\n Number,\n\
+             /// `true` or `false`.\n Boolean,\n\
+             /// An array.\n Array,\n\
+             /// An object.\n Object,\n\
+             /// Anything.\n Any,\n\
              }\n\n\
              /// An object schema.\n\
              #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
@@ -573,6 +609,11 @@ impl<'a> Gen<'a> {
             };
             let _ = writeln!(s, "ObjectSchema {{ name: {name:?}, fields: &[");
             for (prop, p) in &obj.properties {
+                let nullable = match p {
+                    ReferenceOr::Item(ps) => ps.schema_data.nullable,
+                    ReferenceOr::Reference { .. } => false,
+                };
+                let must = obj.required.iter().any(|r| r == prop) && !nullable;
                 let (date_time, secret) = match p {
                     ReferenceOr::Item(ps) => (
                         matches!(&ps.schema_kind, SchemaKind::Type(Type::String(st))
@@ -585,9 +626,11 @@ impl<'a> Gen<'a> {
                 };
                 let _ = writeln!(
                     s,
-                    "Field {{ wire: {prop:?}, snake: {:?}, kind: {}, date_time: {date_time}, secret: {secret} }},",
+                    "Field {{ wire: {prop:?}, snake: {:?}, kind: {}, date_time: {date_time}, secret: {secret}, \
+                     must: {must}, ty: JsonType::{} }},",
                     snake(prop),
-                    self.kind_of(p)
+                    self.kind_of(p),
+                    self.json_type(p)
                 );
             }
             s.push_str("] },\n");
