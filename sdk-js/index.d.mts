@@ -1043,6 +1043,9 @@ export interface ApiKeysResource {
   rotate(id: string, options?: RequestOptions): Promise<ApiKey>;
 }
 
+/** The event a verified webhook carries: one of ours, or a type newer than this SDK. */
+export type VerifiedWebhookEvent = AnyWebhookEvent | WebhookEvent;
+
 /** The CallWaitingAI client. */
 export declare class CallWaitingAI {
   constructor(options?: ClientOptions);
@@ -1081,6 +1084,3 @@ export declare class CallWaitingAI {
 }
 
 export default CallWaitingAI;
-
-/** The event a verified webhook carries: one of ours, or a type newer than this SDK. */
-export type VerifiedWebhookEvent = AnyWebhookEvent | WebhookEvent;

@@ -35,3 +35,40 @@ test('npm pack, npm install, import and require', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/** Writes `files` into `dir` and type-checks them with the package's TypeScript and `options`. */
+function tsc(dir, options, files) {
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const config = { compilerOptions: { strict: true, noEmit: true, types: [], lib: ['es2022', 'dom'], ...options }, files: Object.keys(files) };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
+  execFileSync(path.join(pkgDir, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8' });
+}
+
+test('the types are right in every module mode (attw, and tsc as users compile)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cwai-types-'));
+  try {
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: pkgDir, encoding: 'utf8' }).trim().split('\n').pop();
+    // @arethetypeswrong/cli: every resolution mode (node10, node16 from CJS and ESM, bundler).
+    execFileSync(path.join(pkgDir, 'node_modules', '.bin', 'attw'), [path.join(tmp, tarball), '--format', 'ascii'], { encoding: 'utf8' });
+    const project = path.join(tmp, 'project');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(tmp, tarball)], { cwd: project });
+    const required = `import CallWaitingAI = require('@callwaitingai/sdk');
+      const client = new CallWaitingAI({ apiKey: 'cw_test', baseURL: 'http://127.0.0.1:9' });
+      const lead: Promise<CallWaitingAI.Lead> = client.leads.retrieve('lead_1');
+      const { Webhook, NotFoundError } = CallWaitingAI;
+      const isNotFound = (e: unknown): e is CallWaitingAI.NotFoundError => e instanceof NotFoundError;
+      const same: typeof CallWaitingAI = CallWaitingAI.default;
+      void lead; void new Webhook('whsec_x'); void isNotFound; void same;\n`;
+    const imported = `import CallWaitingAI, { Webhook, NotFoundError, type Lead } from '@callwaitingai/sdk';
+      const lead: Promise<Lead> = new CallWaitingAI({ apiKey: 'cw_test' }).leads.retrieve('lead_1');
+      void lead; void new Webhook('whsec_x'); void (CallWaitingAI.NotFoundError === NotFoundError);\n`;
+    tsc(project, { module: 'node16', moduleResolution: 'node16' }, { 'req.cts': required, 'esm.mts': imported });
+    tsc(project, { module: 'commonjs', moduleResolution: 'node10' }, { 'req.ts': required });
+    tsc(project, { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true }, { 'interop.ts': imported });
+    tsc(project, { module: 'esnext', moduleResolution: 'bundler' }, { 'bundled.ts': imported });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -59,9 +59,12 @@ pub fn generate(spec: &str) -> Result<Files> {
     files.extend(errors::entries());
     // The same declarations for CommonJS (`require`) and ES module (`import`) consumers:
     // TypeScript reads a `.d.ts` beside a CommonJS package as CommonJS.
-    let dts = g.typescript()?;
-    files.insert(typescript::out_path().with_extension("mts"), dts.clone());
-    files.insert(typescript::out_path(), dts);
+    let (body, class) = g.typescript()?;
+    files.insert(
+        typescript::out_path().with_extension("mts"),
+        typescript::esm(&body, &class),
+    );
+    files.insert(typescript::out_path(), typescript::commonjs(&body, &class));
     Ok(files)
 }
 

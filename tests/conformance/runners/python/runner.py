@@ -106,6 +106,8 @@ def call(client: callwaitingai.Client, step: Dict[str, Any]) -> Dict[str, Any]:
         args["max_retries"] = options["maxRetries"]
     if "timeout" in options:
         args["timeout"] = options["timeout"] / 1000
+    if "headers" in options:
+        args["extra_headers"] = options["headers"]
     try:
         result = target(*step.get("ids", []), **args)
         if isinstance(result, callwaitingai.SyncPage):
