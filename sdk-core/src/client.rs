@@ -311,6 +311,8 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) validate_response: bool,
+    pub(crate) extra_query: serde_json::Map<String, serde_json::Value>,
+    pub(crate) extra_body: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RequestOptions {
@@ -354,6 +356,22 @@ impl RequestOptions {
         self
     }
 
+    /// A query parameter the typed parameters do not have (a newer server's, a beta flag), sent
+    /// as given, after the typed ones (it replaces a typed one of the same name).
+    #[must_use]
+    pub fn extra_query(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra_query.insert(name.into(), value);
+        self
+    }
+
+    /// A body field the typed parameters do not have, sent as given (wire name, JSON value),
+    /// merged into the body (it replaces a typed field of the same name).
+    #[must_use]
+    pub fn extra_body(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra_body.insert(name.into(), value);
+        self
+    }
+
     /// Checks that the answer decodes as the operation's typed model (a [`Error::Decode`]
     /// otherwise), as the typed methods' answers do: for raw calls ([`Client::operation`])
     /// that want the same guarantee. The language bindings' typed methods set it.
@@ -374,6 +392,8 @@ impl fmt::Debug for RequestOptions {
             .field("headers", &names)
             .field("idempotency_key", &self.idempotency_key)
             .field("validate_response", &self.validate_response)
+            .field("extra_query", &self.extra_query.keys().collect::<Vec<_>>())
+            .field("extra_body", &self.extra_body.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -460,6 +480,8 @@ impl Client {
                 .clone()
                 .unwrap_or_else(new_idempotency_key)
         });
+        let query = merged("query", req.query.as_ref(), &opts.extra_query)?;
+        let body = merged("body", req.body.as_ref(), &opts.extra_body)?;
         let started = Instant::now();
         let mut retry = 0u32;
         loop {
@@ -477,10 +499,10 @@ impl Client {
                 .header("accept", "application/json")
                 .header("x-callwaitingai-client", &inner.user_agent)
                 .header("x-callwaitingai-retry-count", retry.to_string());
-            if let Some(q) = &req.query {
+            if let Some(q) = &query {
                 rb = rb.query(q);
             }
-            if let Some(b) = &req.body {
+            if let Some(b) = &body {
                 rb = rb.json(b);
             }
             if let Some(k) = &idempotency_key {
@@ -509,6 +531,13 @@ impl Client {
                 inner.max_response_bytes,
             )
             .await;
+            // An attempt cut short by the deadline says so.
+            let outcome = match outcome {
+                Err(Error::Timeout { .. }) if attempt_timeout < timeout => Err(Error::Timeout {
+                    message: format!("the {deadline:?} deadline passed"),
+                }),
+                other => other,
+            };
             let err = match outcome {
                 Ok((status, headers, bytes)) if (200..300).contains(&status) => {
                     tracing::debug!(operation = req.op.id, status, "response");
@@ -639,6 +668,30 @@ fn request_id(headers: &http::HeaderMap) -> Option<String> {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The typed query or body with the extra fields of [`RequestOptions::extra_query`] /
+/// [`RequestOptions::extra_body`] merged in (borrowed as is when there are none).
+fn merged<'a>(
+    what: &str,
+    typed: Option<&'a serde_json::Value>,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<std::borrow::Cow<'a, serde_json::Value>>> {
+    use std::borrow::Cow;
+    if extra.is_empty() {
+        return Ok(typed.map(Cow::Borrowed));
+    }
+    let mut map = match typed {
+        None | Some(serde_json::Value::Null) => serde_json::Map::new(),
+        Some(serde_json::Value::Object(m)) => m.clone(),
+        Some(_) => {
+            return Err(Error::InvalidInput(format!(
+                "extra {what} fields need a {what} that is an object"
+            )));
+        }
+    };
+    map.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok(Some(Cow::Owned(serde_json::Value::Object(map))))
 }
 
 /// An extra header must be sendable; the error names it but never shows its value (it may be

@@ -202,3 +202,18 @@ test('field selection is a raw request resolving to partial JSON', async (t) => 
   const e = await client.request('leads.nope').catch((e) => e);
   assert.ok(e instanceof CallWaitingAIError, String(e));
 });
+
+test('extraQuery and extraBody reach the server; a call deadline bounds the wait', async (t) => {
+  const url = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  await client.leads.create({ name: 'A' });
+  await client.leads.create({ name: 'B' });
+  const page = await client.leads.list({ limit: 20 }, { extraQuery: { limit: 1 } });
+  assert.equal(page.data.length, 1);
+  const lead = await client.leads.create({ name: 'C' }, { extraBody: { notes: 'sent as an extra field' } });
+  assert.equal(lead.notes, 'sent as an extra field');
+  await assert.rejects(client.leads.create({ name: 'D' }, { extraBody: [1] }), (e) => e instanceof sdk.InvalidRequestError && /extraBody must be an object/.test(e.message));
+  const slow = await startServer(t, ['--latency', '400ms']);
+  const patient = new CallWaitingAI({ apiKey: KEY, baseURL: slow, timeout: 5000 });
+  await assert.rejects(patient.leads.list({}, { deadline: 100 }), (e) => e instanceof sdk.APITimeoutError && /deadline/.test(e.message));
+});

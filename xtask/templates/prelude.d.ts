@@ -7,6 +7,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** For POSTs: by default a new key per call, reused across its retries. */
   idempotencyKey?: string;
+  /** Query parameters the typed ones do not have, sent as given (wire names). */
+  extraQuery?: Record<string, unknown>;
+  /** Body fields the typed ones do not have, merged into the body as given (wire names). */
+  extraBody?: Record<string, unknown>;
 }
 
 /** One page of a list; `for await` over it walks every item from here on, lazily. */

@@ -59,13 +59,29 @@ const IDEMPOTENCY_KEY: Opt = Opt {
     python: "idempotency_key",
     javascript: "idempotencyKey",
 };
+const EXTRA_QUERY: Opt = Opt {
+    python: "extra_query",
+    javascript: "extraQuery",
+};
+const EXTRA_BODY: Opt = Opt {
+    python: "extra_body",
+    javascript: "extraBody",
+};
 const TOLERANCE: Opt = Opt {
     python: "tolerance",
     javascript: "tolerance",
 };
 
 const CLIENT_OPTIONS: &[Opt] = &[API_KEY, BASE_URL, MAX_RETRIES, TIMEOUT, DEADLINE];
-const REQUEST_OPTIONS: &[Opt] = &[MAX_RETRIES, TIMEOUT, DEADLINE, HEADERS, IDEMPOTENCY_KEY];
+const REQUEST_OPTIONS: &[Opt] = &[
+    MAX_RETRIES,
+    TIMEOUT,
+    DEADLINE,
+    HEADERS,
+    IDEMPOTENCY_KEY,
+    EXTRA_QUERY,
+    EXTRA_BODY,
+];
 
 impl Style {
     /// Durations in this style: seconds in Python, milliseconds in JavaScript.
@@ -235,7 +251,8 @@ pub fn client(style: Style, builder: ClientBuilder, options: &Value) -> Result<C
 }
 
 /// Per-request options (`{"timeout": …, "max_retries": …, "deadline": …, "extra_headers":
-/// {…}, "idempotency_key": …}` in Python's spelling; `headers` in JavaScript's).
+/// {…}, "idempotency_key": …, "extra_query": {…}, "extra_body": {…}}` in Python's spelling;
+/// `headers`, `extraQuery`, `extraBody` in JavaScript's).
 pub fn request_options(style: Style, options: &Value) -> Result<RequestOptions> {
     let m = object(style, "request option", options, REQUEST_OPTIONS)?;
     let mut o = RequestOptions::new();
@@ -271,6 +288,25 @@ pub fn request_options(style: Style, options: &Value) -> Result<RequestOptions> 
     }
     if let Some(v) = get(m, style, &IDEMPOTENCY_KEY) {
         o = o.idempotency_key(string(style, &IDEMPOTENCY_KEY, v)?);
+    }
+    for (opt, query) in [(&EXTRA_QUERY, true), (&EXTRA_BODY, false)] {
+        let Some(v) = get(m, style, opt) else {
+            continue;
+        };
+        let Value::Object(fields) = v else {
+            return Err(Error::InvalidInput(format!(
+                "{} must be an object of wire names to values, got {}",
+                opt.name(style),
+                type_name(v)
+            )));
+        };
+        for (k, v) in fields {
+            o = if query {
+                o.extra_query(k.clone(), v.clone())
+            } else {
+                o.extra_body(k.clone(), v.clone())
+            };
+        }
     }
     Ok(o)
 }
@@ -353,6 +389,11 @@ mod tests {
                 "unknown request option `timout`",
             ),
             (Style::JavaScript, json!([1]), "must be an object"),
+            (
+                Style::Python,
+                json!({"extra_body": [1]}),
+                "extra_body must be an object",
+            ),
         ] {
             let m = message(request_options(style, &opts));
             assert!(m.contains(want), "{m}");

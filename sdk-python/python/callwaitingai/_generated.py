@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union
 
 from ._models import BaseModel
 from ._resource import (
@@ -681,92 +681,224 @@ for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshPa
 
 
 
+class _TranscriptSegmentParamRequired(TypedDict):
+    speaker: str
+    """Who spoke (`caller`, `agent`, or a name)."""
+    text: str
+    """What was said."""
+    start_ms: int
+    """Start, in milliseconds from the start of the call."""
+    end_ms: int
+    """End, in milliseconds from the start of the call."""
+
+
+class TranscriptSegmentParam(_TranscriptSegmentParamRequired, total=False):
+    """One utterance of a transcript (an input: snake_case keys)."""
+
+    pass
+
+
 class ChatSessionsResource(SyncResource):
     """`chat.sessions`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatSession]:
-        """List chat sessions. Iterating the page walks every item."""
-        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, lead_id: Optional[str] = None, channel: Optional[Literal["web", "whatsapp", "sms", "telegram"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[ChatSession]:
+        """List chat sessions. Iterating the page walks every item.
 
-    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
-        """Retrieve a chat session."""
-        return self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+            lead_id: Only sessions linked to this lead.
+            channel: Only sessions on this channel. One of `web`, `whatsapp`, `sms`, `telegram`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "leadId": lead_id, "channel": channel, "createdAfter": created_after, "createdBefore": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ChatMessage]:
-        """List the messages of a chat session. Iterating the page walks every item."""
-        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ChatSession:
+        """Retrieve a chat session.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+        """
+        return self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[ChatMessage]:
+        """List the messages of a chat session. Iterating the page walks every item.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `createdAt`. One of `createdAt`, `-createdAt`.
+        """
+        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
 
 
 class HealthResource(SyncResource):
     """`health`."""
 
-    def check(self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Health:
+    def check(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Health:
         """Check the server's health."""
-        return self._call("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return self._call("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AuthResource(SyncResource):
     """`auth`."""
 
-    def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TokenResponse:
-        """Log in with an email and a password."""
-        return self._call("auth.login", (), None, body(email=email, password=password), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> TokenResponse:
+        """Log in with an email and a password.
 
-    def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TokenResponse:
-        """Exchange a refresh token for new tokens."""
-        return self._call("auth.refresh", (), None, body(refresh_token=refresh_token), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            email: The user's email address.
+            password: The user's password.
+        """
+        return self._call("auth.login", (), None, body({"email": email, "password": password}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> TokenResponse:
+        """Exchange a refresh token for new tokens.
+
+        Args:
+            refresh_token: The refresh token from `auth.login` or an earlier `auth.refresh`.
+        """
+        return self._call("auth.refresh", (), None, body({"refreshToken": refresh_token}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class LeadsResource(SyncResource):
     """`leads`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Lead]:
-        """List leads. Iterating the page walks every item."""
-        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"]] = None, status: Optional[Literal["new", "contacted", "qualified", "converted", "lost"]] = None, source: Optional[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[Lead]:
+        """List leads. Iterating the page walks every item.
 
-    def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Create a lead."""
-        return self._call("leads.create", (), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `name`, `-name`.
+            status: Only leads with this status. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            source: Only leads from this source. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+            q: Case-insensitive search in name, email, phone and company.
+        """
+        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "createdAfter": created_after, "createdBefore": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Retrieve a lead."""
-        return self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Create a lead.
 
-    def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
-        """Delete a lead."""
-        return self._call("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            name: The lead's name.
+            email: Email address; must be valid when given.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels.
+        """
+        return self._call("leads.create", (), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Update a lead."""
-        return self._call("leads.update", (id,), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Retrieve a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> DeletedObject:
+        """Delete a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return self._call("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Update a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+            name: The lead's name.
+            email: Email address.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels (replaces the list; `[]` clears it).
+        """
+        return self._call("leads.update", (id,), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class CallsResource(SyncResource):
     """`calls`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[Call]:
-        """List calls. Iterating the page walks every item."""
-        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "startedAt", "-startedAt"]] = None, status: Optional[Literal["ringing", "in_progress", "completed", "missed", "failed"]] = None, direction: Optional[Literal["inbound", "outbound"]] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[Call]:
+        """List calls. Iterating the page walks every item.
 
-    def create(self, *, direction: str, from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Log a call."""
-        return self._call("calls.create", (), None, body(direction=direction, from_number=from_number, to_number=to_number, lead_id=lead_id, status=status, started_at=started_at, summary=summary), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `startedAt`, `-startedAt`.
+            status: Only calls with this status. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            direction: Only calls in this direction. One of `inbound`, `outbound`.
+            lead_id: Only calls linked to this lead.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "leadId": lead_id, "createdAfter": created_after, "createdBefore": created_before}, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Retrieve a call."""
-        return self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def create(self, *, direction: Literal["inbound", "outbound"], from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Log a call.
 
-    def update(self, id: str, *, status: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Update a call (for example, end it)."""
-        return self._call("calls.update", (id,), None, body(status=status, lead_id=lead_id, ended_at=ended_at, duration_seconds=duration_seconds, summary=summary), Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            direction: Who placed the call. Open enumeration. One of `inbound`, `outbound`.
+            from_number: The caller's number.
+            to_number: The number called.
+            lead_id: The lead the call belongs to.
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            started_at: When the call started (default now).
+            summary: A summary of the call.
+        """
+        return self._call("calls.create", (), None, body({"direction": direction, "fromNumber": from_number, "toNumber": to_number, "leadId": lead_id, "status": status, "startedAt": started_at, "summary": summary}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def add_transcript(self, id: str, *, segments: List[Mapping[str, Any]], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Add transcript segments to a call."""
-        return self._call("calls.addTranscript", (id,), None, body(segments=segments), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Retrieve a call.
+
+        Args:
+            id: The call's ID (`call_…`).
+        """
+        return self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def update(self, id: str, *, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Update a call (for example, end it).
+
+        Args:
+            id: The call's ID (`call_…`).
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            lead_id: The lead the call belongs to.
+            ended_at: When the call ended.
+            duration_seconds: Length of the call.
+            summary: A summary of the call.
+        """
+        return self._call("calls.update", (id,), None, body({"status": status, "leadId": lead_id, "endedAt": ended_at, "durationSeconds": duration_seconds, "summary": summary}), Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def add_transcript(self, id: str, *, segments: List["TranscriptSegmentParam"], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Add transcript segments to a call.
+
+        Args:
+            id: The call's ID (`call_…`).
+            segments: The segments, in order.
+        """
+        return self._call("calls.addTranscript", (id,), None, body({"segments": segments}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
@@ -777,88 +909,183 @@ class ChatResource(SyncResource):
         super().__init__(client)
         self.sessions = ChatSessionsResource(client)
 
-    def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatMessageResult:
-        """Send a chat message."""
-        return self._call("chat.sendMessage", (), None, body(content=content, session_id=session_id, lead_id=lead_id, channel=channel), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[Literal["web", "whatsapp", "sms", "telegram"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ChatMessageResult:
+        """Send a chat message.
+
+        Args:
+            content: The text.
+            session_id: The session to continue; a new one is opened when absent.
+            lead_id: The lead to link a new session to.
+            channel: Where a chat takes place. Open enumeration. One of `web`, `whatsapp`, `sms`, `telegram`.
+        """
+        return self._call("chat.sendMessage", (), None, body({"content": content, "sessionId": session_id, "leadId": lead_id, "channel": channel}), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AnalyticsResource(SyncResource):
     """`analytics`."""
 
-    def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsSummary:
-        """Summary figures."""
-        return self._call("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsSummary:
+        """Summary figures.
 
-    def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsCalls:
-        """Call figures."""
-        return self._call("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsLeads:
-        """Lead figures."""
-        return self._call("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsCalls:
+        """Call figures.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsLeads:
+        """Lead figures.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class WebhooksResource(SyncResource):
     """`webhooks`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookEndpoint]:
-        """List webhook endpoints. Iterating the page walks every item."""
-        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[WebhookEndpoint]:
+        """List webhook endpoints. Iterating the page walks every item.
 
-    def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Register a webhook endpoint."""
-        return self._call("webhooks.create", (), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+        """
+        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Retrieve a webhook endpoint."""
-        return self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Register a webhook endpoint.
 
-    def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
-        """Delete a webhook endpoint."""
-        return self._call("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            url: An `http` or `https` URL.
+            events: Event types to send; default `["*"]`.
+            description: A note for humans.
+            enabled: Default `true`.
+        """
+        return self._call("webhooks.create", (), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Update a webhook endpoint."""
-        return self._call("webhooks.update", (id,), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Retrieve a webhook endpoint.
 
-    def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
-        """Send a test event."""
-        return self._call("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Rotate the signing secret."""
-        return self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> DeletedObject:
+        """Delete a webhook endpoint.
 
-    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[WebhookDelivery]:
-        """List the deliveries of an endpoint. Iterating the page walks every item."""
-        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
-        """Retry a delivery."""
-        return self._call("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Update a webhook endpoint.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            url: An `http` or `https` URL.
+            events: Event types to send.
+            description: A note for humans.
+            enabled: Disabled endpoints receive nothing.
+        """
+        return self._call("webhooks.update", (id,), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookDelivery:
+        """Send a test event.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Rotate the signing secret.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[Literal["pending", "succeeded", "failed"]] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[WebhookDelivery]:
+        """List the deliveries of an endpoint. Iterating the page walks every item.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            status: Only deliveries with this status. One of `pending`, `succeeded`, `failed`.
+            event_type: Only deliveries of this event type.
+        """
+        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "eventType": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookDelivery:
+        """Retry a delivery.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            delivery_id: The delivery's ID (`del_…`).
+        """
+        return self._call("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class ApiKeysResource(SyncResource):
     """`api_keys`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> SyncPage[ApiKey]:
-        """List API keys. Iterating the page walks every item."""
-        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> SyncPage[ApiKey]:
+        """List API keys. Iterating the page walks every item.
 
-    def create(self, *, name: str, scopes: List[str], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Create an API key."""
-        return self._call("apiKeys.create", (), None, body(name=name, scopes=scopes, expires_at=expires_at, mode=mode), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+        """
+        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def revoke(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Revoke an API key."""
-        return self._call("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    def create(self, *, name: str, scopes: List[Literal["read:leads", "write:leads", "read:calls", "write:calls", "read:chat", "write:chat", "read:analytics", "read:webhooks", "write:webhooks", "admin"]], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[Literal["live", "test"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Create an API key.
 
-    def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Rotate an API key."""
-        return self._call("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            name: A name for humans.
+            scopes: What the key may do.
+            expires_at: When the key stops working.
+            mode: `live` (default) or `test`: the secret starts `cw_live_` or `cw_test_`. One of `live`, `test`.
+        """
+        return self._call("apiKeys.create", (), None, body({"name": name, "scopes": scopes, "expiresAt": expires_at, "mode": mode}), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def revoke(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Revoke an API key.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return self._call("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Rotate an API key.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return self._call("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
@@ -889,89 +1116,204 @@ class _SyncResources:
 class AsyncChatSessionsResource(AsyncResource):
     """`chat.sessions`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, lead_id: Optional[str] = None, channel: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatSession]:
-        """List chat sessions. Await for the first page; `async for` walks every item."""
-        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "lead_id": lead_id, "channel": channel, "created_after": created_after, "created_before": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, lead_id: Optional[str] = None, channel: Optional[Literal["web", "whatsapp", "sms", "telegram"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[ChatSession]:
+        """List chat sessions. Await for the first page; `async for` walks every item.
 
-    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatSession:
-        """Retrieve a chat session."""
-        return await self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+            lead_id: Only sessions linked to this lead.
+            channel: Only sessions on this channel. One of `web`, `whatsapp`, `sms`, `telegram`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "leadId": lead_id, "channel": channel, "createdAfter": created_after, "createdBefore": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ChatMessage]:
-        """List the messages of a chat session. Await for the first page; `async for` walks every item."""
-        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None))
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ChatSession:
+        """Retrieve a chat session.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+        """
+        return await self._call("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[ChatMessage]:
+        """List the messages of a chat session. Await for the first page; `async for` walks every item.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `createdAt`. One of `createdAt`, `-createdAt`.
+        """
+        return self._list("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
 
 
 class AsyncHealthResource(AsyncResource):
     """`health`."""
 
-    async def check(self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Health:
+    async def check(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Health:
         """Check the server's health."""
-        return await self._call("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        return await self._call("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncAuthResource(AsyncResource):
     """`auth`."""
 
-    async def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TokenResponse:
-        """Log in with an email and a password."""
-        return await self._call("auth.login", (), None, body(email=email, password=password), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    async def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> TokenResponse:
+        """Log in with an email and a password.
 
-    async def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> TokenResponse:
-        """Exchange a refresh token for new tokens."""
-        return await self._call("auth.refresh", (), None, body(refresh_token=refresh_token), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            email: The user's email address.
+            password: The user's password.
+        """
+        return await self._call("auth.login", (), None, body({"email": email, "password": password}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> TokenResponse:
+        """Exchange a refresh token for new tokens.
+
+        Args:
+            refresh_token: The refresh token from `auth.login` or an earlier `auth.refresh`.
+        """
+        return await self._call("auth.refresh", (), None, body({"refreshToken": refresh_token}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncLeadsResource(AsyncResource):
     """`leads`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, source: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Lead]:
-        """List leads. Await for the first page; `async for` walks every item."""
-        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "created_after": created_after, "created_before": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"]] = None, status: Optional[Literal["new", "contacted", "qualified", "converted", "lost"]] = None, source: Optional[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[Lead]:
+        """List leads. Await for the first page; `async for` walks every item.
 
-    async def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Create a lead."""
-        return await self._call("leads.create", (), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `name`, `-name`.
+            status: Only leads with this status. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            source: Only leads from this source. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+            q: Case-insensitive search in name, email, phone and company.
+        """
+        return self._list("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "createdAfter": created_after, "createdBefore": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Retrieve a lead."""
-        return await self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Create a lead.
 
-    async def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
-        """Delete a lead."""
-        return await self._call("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            name: The lead's name.
+            email: Email address; must be valid when given.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels.
+        """
+        return await self._call("leads.create", (), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Lead:
-        """Update a lead."""
-        return await self._call("leads.update", (id,), None, body(name=name, email=email, phone=phone, company=company, source=source, status=status, notes=notes, tags=tags), Lead, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Retrieve a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return await self._call("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> DeletedObject:
+        """Delete a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return await self._call("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Lead:
+        """Update a lead.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+            name: The lead's name.
+            email: Email address.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels (replaces the list; `[]` clears it).
+        """
+        return await self._call("leads.update", (id,), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncCallsResource(AsyncResource):
     """`calls`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, status: Optional[str] = None, direction: Optional[str] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[Call]:
-        """List calls. Await for the first page; `async for` walks every item."""
-        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "lead_id": lead_id, "created_after": created_after, "created_before": created_before}, Call, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "startedAt", "-startedAt"]] = None, status: Optional[Literal["ringing", "in_progress", "completed", "missed", "failed"]] = None, direction: Optional[Literal["inbound", "outbound"]] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[Call]:
+        """List calls. Await for the first page; `async for` walks every item.
 
-    async def create(self, *, direction: str, from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[str, NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Log a call."""
-        return await self._call("calls.create", (), None, body(direction=direction, from_number=from_number, to_number=to_number, lead_id=lead_id, status=status, started_at=started_at, summary=summary), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `startedAt`, `-startedAt`.
+            status: Only calls with this status. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            direction: Only calls in this direction. One of `inbound`, `outbound`.
+            lead_id: Only calls linked to this lead.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "leadId": lead_id, "createdAfter": created_after, "createdBefore": created_before}, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Retrieve a call."""
-        return await self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def create(self, *, direction: Literal["inbound", "outbound"], from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Log a call.
 
-    async def update(self, id: str, *, status: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Update a call (for example, end it)."""
-        return await self._call("calls.update", (id,), None, body(status=status, lead_id=lead_id, ended_at=ended_at, duration_seconds=duration_seconds, summary=summary), Call, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            direction: Who placed the call. Open enumeration. One of `inbound`, `outbound`.
+            from_number: The caller's number.
+            to_number: The number called.
+            lead_id: The lead the call belongs to.
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            started_at: When the call started (default now).
+            summary: A summary of the call.
+        """
+        return await self._call("calls.create", (), None, body({"direction": direction, "fromNumber": from_number, "toNumber": to_number, "leadId": lead_id, "status": status, "startedAt": started_at, "summary": summary}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def add_transcript(self, id: str, *, segments: List[Mapping[str, Any]], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> Call:
-        """Add transcript segments to a call."""
-        return await self._call("calls.addTranscript", (id,), None, body(segments=segments), Call, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Retrieve a call.
+
+        Args:
+            id: The call's ID (`call_…`).
+        """
+        return await self._call("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def update(self, id: str, *, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Update a call (for example, end it).
+
+        Args:
+            id: The call's ID (`call_…`).
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            lead_id: The lead the call belongs to.
+            ended_at: When the call ended.
+            duration_seconds: Length of the call.
+            summary: A summary of the call.
+        """
+        return await self._call("calls.update", (id,), None, body({"status": status, "leadId": lead_id, "endedAt": ended_at, "durationSeconds": duration_seconds, "summary": summary}), Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def add_transcript(self, id: str, *, segments: List["TranscriptSegmentParam"], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> Call:
+        """Add transcript segments to a call.
+
+        Args:
+            id: The call's ID (`call_…`).
+            segments: The segments, in order.
+        """
+        return await self._call("calls.addTranscript", (id,), None, body({"segments": segments}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
@@ -982,88 +1324,183 @@ class AsyncChatResource(AsyncResource):
         super().__init__(client)
         self.sessions = AsyncChatSessionsResource(client)
 
-    async def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ChatMessageResult:
-        """Send a chat message."""
-        return await self._call("chat.sendMessage", (), None, body(content=content, session_id=session_id, lead_id=lead_id, channel=channel), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    async def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[Literal["web", "whatsapp", "sms", "telegram"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ChatMessageResult:
+        """Send a chat message.
+
+        Args:
+            content: The text.
+            session_id: The session to continue; a new one is opened when absent.
+            lead_id: The lead to link a new session to.
+            channel: Where a chat takes place. Open enumeration. One of `web`, `whatsapp`, `sms`, `telegram`.
+        """
+        return await self._call("chat.sendMessage", (), None, body({"content": content, "sessionId": session_id, "leadId": lead_id, "channel": channel}), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncAnalyticsResource(AsyncResource):
     """`analytics`."""
 
-    async def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsSummary:
-        """Summary figures."""
-        return await self._call("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsSummary:
+        """Summary figures.
 
-    async def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsCalls:
-        """Call figures."""
-        return await self._call("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AnalyticsLeads:
-        """Lead figures."""
-        return await self._call("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsCalls:
+        """Call figures.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AnalyticsLeads:
+        """Lead figures.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncWebhooksResource(AsyncResource):
     """`webhooks`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookEndpoint]:
-        """List webhook endpoints. Await for the first page; `async for` walks every item."""
-        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[WebhookEndpoint]:
+        """List webhook endpoints. Await for the first page; `async for` walks every item.
 
-    async def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Register a webhook endpoint."""
-        return await self._call("webhooks.create", (), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+        """
+        return self._list("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    async def retrieve(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Retrieve a webhook endpoint."""
-        return await self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Register a webhook endpoint.
 
-    async def delete(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> DeletedObject:
-        """Delete a webhook endpoint."""
-        return await self._call("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+        Args:
+            url: An `http` or `https` URL.
+            events: Event types to send; default `["*"]`.
+            description: A note for humans.
+            enabled: Default `true`.
+        """
+        return await self._call("webhooks.create", (), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Update a webhook endpoint."""
-        return await self._call("webhooks.update", (id,), None, body(url=url, events=events, description=description, enabled=enabled), WebhookEndpoint, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Retrieve a webhook endpoint.
 
-    async def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
-        """Send a test event."""
-        return await self._call("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookEndpoint:
-        """Rotate the signing secret."""
-        return await self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    async def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> DeletedObject:
+        """Delete a webhook endpoint.
 
-    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[str] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[WebhookDelivery]:
-        """List the deliveries of an endpoint. Await for the first page; `async for` walks every item."""
-        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "event_type": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None))
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
-    async def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> WebhookDelivery:
-        """Retry a delivery."""
-        return await self._call("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+    async def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Update a webhook endpoint.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            url: An `http` or `https` URL.
+            events: Event types to send.
+            description: A note for humans.
+            enabled: Disabled endpoints receive nothing.
+        """
+        return await self._call("webhooks.update", (id,), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookDelivery:
+        """Send a test event.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookEndpoint:
+        """Rotate the signing secret.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[Literal["pending", "succeeded", "failed"]] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[WebhookDelivery]:
+        """List the deliveries of an endpoint. Await for the first page; `async for` walks every item.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            status: Only deliveries with this status. One of `pending`, `succeeded`, `failed`.
+            event_type: Only deliveries of this event type.
+        """
+        return self._list("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "eventType": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> WebhookDelivery:
+        """Retry a delivery.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            delivery_id: The delivery's ID (`del_…`).
+        """
+        return await self._call("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 
 class AsyncApiKeysResource(AsyncResource):
     """`api_keys`."""
 
-    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> AsyncPageRequest[ApiKey]:
-        """List API keys. Await for the first page; `async for` walks every item."""
-        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None))
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> AsyncPageRequest[ApiKey]:
+        """List API keys. Await for the first page; `async for` walks every item.
 
-    async def create(self, *, name: str, scopes: List[str], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Create an API key."""
-        return await self._call("apiKeys.create", (), None, body(name=name, scopes=scopes, expires_at=expires_at, mode=mode), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+        """
+        return self._list("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
 
-    async def revoke(self, id: str, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Revoke an API key."""
-        return await self._call("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None))  # type: ignore[no-any-return]
+    async def create(self, *, name: str, scopes: List[Literal["read:leads", "write:leads", "read:calls", "write:calls", "read:chat", "write:chat", "read:analytics", "read:webhooks", "write:webhooks", "admin"]], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[Literal["live", "test"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Create an API key.
 
-    async def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None) -> ApiKey:
-        """Rotate an API key."""
-        return await self._call("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key))  # type: ignore[no-any-return]
+        Args:
+            name: A name for humans.
+            scopes: What the key may do.
+            expires_at: When the key stops working.
+            mode: `live` (default) or `test`: the secret starts `cw_live_` or `cw_test_`. One of `live`, `test`.
+        """
+        return await self._call("apiKeys.create", (), None, body({"name": name, "scopes": scopes, "expiresAt": expires_at, "mode": mode}), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def revoke(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Revoke an API key.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return await self._call("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
+
+    async def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> ApiKey:
+        """Rotate an API key.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return await self._call("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))  # type: ignore[no-any-return]
 
 
 

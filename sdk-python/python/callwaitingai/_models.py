@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar, Dict, FrozenSet
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet
 
 __all__ = ["BaseModel"]
 
@@ -43,6 +43,7 @@ class BaseModel:
     `to_dict()` gives plain data; `repr` never shows secrets."""
 
     __slots__ = ("_extra",)
+    _extra: Dict[str, Any]
     _FIELDS_: ClassVar[Dict[str, Any]] = {}
     _SECRETS_: ClassVar[FrozenSet[str]] = frozenset()
     # Attribute name -> data key, where the key is a Python keyword (`from_` -> `from`).
@@ -88,15 +89,18 @@ class BaseModel:
             return spec(**value)
         return value
 
-    def __getattr__(self, name: str) -> Any:
-        # Fields a newer server sends are reachable as attributes too.
-        try:
-            extra = object.__getattribute__(self, "_extra")
-        except AttributeError:
-            raise AttributeError(name) from None
-        if name in extra:
-            return extra[name]
-        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+    # Fields a newer server sends are reachable as attributes too, at run time only: type
+    # checkers see the declared fields, so a misspelt attribute is an error, not `Any`.
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                extra = object.__getattribute__(self, "_extra")
+            except AttributeError:
+                raise AttributeError(name) from None
+            if name in extra:
+                return extra[name]
+            raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._FIELDS_:

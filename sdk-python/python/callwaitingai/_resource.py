@@ -71,8 +71,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def body(**fields: Any) -> Dict[str, Any]:
-    """A request body from keyword arguments, without those not given."""
+def body(fields: Mapping[str, Any]) -> Dict[str, Any]:
+    """A request body (wire names) without the fields not given."""
     return {k: _jsonable(v) for k, v in fields.items() if v is not NOT_GIVEN}
 
 
@@ -81,13 +81,19 @@ def options(
     max_retries: Optional[int],
     extra_headers: Optional[Mapping[str, str]],
     idempotency_key: Optional[str],
+    deadline: Optional[float] = None,
+    extra_query: Optional[Mapping[str, object]] = None,
+    extra_body: Optional[Mapping[str, object]] = None,
 ) -> Options:
     """The request options as given; the core checks them (`InvalidRequestError`)."""
     given = {
         "timeout": timeout,
+        "deadline": deadline,
         "max_retries": max_retries,
         "extra_headers": dict(extra_headers) if extra_headers is not None else None,
         "idempotency_key": idempotency_key,
+        "extra_query": _jsonable(extra_query) if extra_query is not None else None,
+        "extra_body": _jsonable(extra_body) if extra_body is not None else None,
     }
     return {k: v for k, v in given.items() if v is not None}
 

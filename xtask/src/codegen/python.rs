@@ -41,6 +41,16 @@ fn ident(name: &str) -> String {
     }
 }
 
+/// A schema reference as the boxed kind the property walk uses.
+fn boxed(r: &ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
+    match r {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(i) => ReferenceOr::Item(Box::new(i.clone())),
+    }
+}
+
 fn plain(annotation: &str) -> PyType {
     PyType {
         annotation: annotation.to_string(),
@@ -124,7 +134,7 @@ impl Gen<'_> {
              \"\"\"Models and resources of the CallWaitingAI API.\"\"\"\n\n\
              from __future__ import annotations\n\n\
              import datetime\n\
-             from typing import Any, Dict, List, Mapping, Optional, Union\n\n\
+             from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union\n\n\
              from ._models import BaseModel\n\
              from ._resource import (\n    NOT_GIVEN,\n    AsyncPageRequest,\n    AsyncResource,\n    NotGiven,\n    SyncPage,\n    SyncResource,\n    body,\n    options,\n)\n\n",
         );
@@ -188,6 +198,7 @@ impl Gen<'_> {
             "\n\nfor _model in ({}):\n    _model._resolve_fields_(globals())\n",
             model_names.join(", ")
         );
+        s.push_str(&self.py_params()?);
         s.push_str(&self.py_resources(false)?);
         s.push_str(&self.py_resources(true)?);
         Ok(s)
@@ -288,41 +299,202 @@ impl Gen<'_> {
         Ok(s)
     }
 
+    /// The `…Param` TypedDicts of the objects nested in request bodies (snake_case keys, as
+    /// every Python input; the core renames them), required keys in a base class.
+    fn py_params(&self) -> Result<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut todo: Vec<String> = self.ops()?.into_iter().filter_map(|o| o.request).collect();
+        let mut bodies = todo.clone();
+        while let Some(name) = todo.pop() {
+            let Some(SchemaKind::Type(Type::Object(obj))) =
+                self.schema(&name).map(|s| &s.schema_kind)
+            else {
+                continue;
+            };
+            for p in obj.properties.values() {
+                let target = match p {
+                    ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                    ReferenceOr::Item(s) => match &s.schema_kind {
+                        SchemaKind::Type(Type::Array(arr)) => match &arr.items {
+                            Some(ReferenceOr::Reference { reference }) => Some(reference.as_str()),
+                            _ => None,
+                        },
+                        _ => None,
+                    },
+                };
+                let Some(target) = target.map(ref_name) else {
+                    continue;
+                };
+                if matches!(
+                    self.schema(target).map(|s| &s.schema_kind),
+                    Some(SchemaKind::Type(Type::Object(_)))
+                ) && !names.iter().any(|n| n == target)
+                    && !bodies.iter().any(|n| n == target)
+                {
+                    names.push(target.to_string());
+                    todo.push(target.to_string());
+                    bodies.push(target.to_string());
+                }
+            }
+        }
+        let mut s = String::new();
+        for name in names {
+            let Some(schema) = self.schema(&name) else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Object(obj)) = &schema.schema_kind else {
+                continue;
+            };
+            let (mut required, mut optional) = (String::new(), String::new());
+            for (prop, p) in &obj.properties {
+                let (_, nullable) = self.py_prop(p);
+                let mut ann = self.py_input(p);
+                if nullable {
+                    ann = format!("Optional[{ann}]");
+                }
+                let line = format!("    {}: {ann}\n", snake(prop));
+                let doc = self.py_param_doc(p, None);
+                let doc = if doc.is_empty() {
+                    String::new()
+                } else {
+                    format!("    \"\"\"{doc}\"\"\"\n")
+                };
+                if obj.required.iter().any(|r| r == prop) {
+                    required.push_str(&line);
+                    required.push_str(&doc);
+                } else {
+                    optional.push_str(&line);
+                    optional.push_str(&doc);
+                }
+            }
+            let d = doc(schema).replace('\\', "\\\\").replace("\"\"\"", "'''");
+            let _ = write!(
+                s,
+                "\n\nclass _{name}ParamRequired(TypedDict):\n{}\n\nclass {name}Param(_{name}ParamRequired, total=False):\n    \"\"\"{} (an input: snake_case keys).\"\"\"\n\n{}",
+                if required.is_empty() {
+                    "    pass\n".to_string()
+                } else {
+                    required
+                },
+                d.trim_end_matches('.'),
+                if optional.is_empty() {
+                    "    pass\n".to_string()
+                } else {
+                    optional
+                },
+            );
+        }
+        Ok(s)
+    }
+
+    /// An input's annotation: enums as `Literal` unions (inputs are typed strictly, so a typo
+    /// is a type error; outputs stay open), nested objects as their `…Param` TypedDict.
+    fn py_input(&self, p: &ReferenceOr<Box<Schema>>) -> String {
+        let schema = match p {
+            ReferenceOr::Reference { reference } => {
+                let name = ref_name(reference);
+                match self.schema(name) {
+                    Some(s) if matches!(s.schema_kind, SchemaKind::Type(Type::Object(_))) => {
+                        return format!("\"{name}Param\"");
+                    }
+                    Some(s) => s,
+                    None => return "Any".into(),
+                }
+            }
+            ReferenceOr::Item(s) => &**s,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                let values: Vec<String> = st
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| format!("{v:?}"))
+                    .collect();
+                format!("Literal[{}]", values.join(", "))
+            }
+            SchemaKind::Type(Type::Array(arr)) => match &arr.items {
+                Some(item) => format!("List[{}]", self.py_input(item)),
+                None => "List[Any]".into(),
+            },
+            SchemaKind::Any(any) if any.all_of.len() == 1 => self.py_input(&boxed(&any.all_of[0])),
+            _ => {
+                let ann = self.py_type(schema).annotation;
+                if ann.starts_with("datetime.") {
+                    format!("Union[{ann}, str]")
+                } else {
+                    ann
+                }
+            }
+        }
+    }
+
+    /// What a parameter's docstring line says: its description and, for an enum, the values it
+    /// takes.
+    fn py_param_doc(&self, p: &ReferenceOr<Box<Schema>>, description: Option<&str>) -> String {
+        let schema = match p {
+            ReferenceOr::Reference { reference } => self.schema(ref_name(reference)),
+            ReferenceOr::Item(s) => Some(&**s),
+        };
+        let mut text = description
+            .map(str::to_string)
+            .or_else(|| schema.map(|s| doc(s).to_string()))
+            .unwrap_or_default()
+            .replace('\n', " ");
+        if let Some(SchemaKind::Type(Type::String(st))) = schema.map(|s| &s.schema_kind)
+            && !st.enumeration.is_empty()
+        {
+            let values: Vec<String> = st
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|v| format!("`{v}`"))
+                .collect();
+            let lead = text.trim().trim_end_matches('.');
+            text = if lead.is_empty() {
+                format!("One of {}.", values.join(", "))
+            } else {
+                format!("{lead}. One of {}.", values.join(", "))
+            };
+        }
+        text.replace('\\', "\\\\").replace("\"\"\"", "'''")
+    }
+
     fn py_method(&self, op: &Op<'_>, asynchronous: bool) -> Result<String> {
         let verb = op.id.rsplit('.').next().unwrap_or(&op.id);
         let method = snake(verb);
         let response = op.response.as_deref();
         let list_of = op.list_of.clone();
         let mut args = vec!["self".to_string()];
+        let mut docs: Vec<(String, String)> = Vec::new();
         let mut ids = Vec::new();
         for p in &op.params {
             if let Parameter::Path { parameter_data, .. } = p {
                 let n = snake(&parameter_data.name);
                 args.push(format!("{n}: str"));
+                docs.push((
+                    n.clone(),
+                    parameter_data.description.clone().unwrap_or_default(),
+                ));
                 ids.push(n);
             }
         }
         args.push("*".into());
+        // Keys on the wire's names: the core renames nothing at the top level.
         let mut query = Vec::new();
         for p in &op.params {
             if let Parameter::Query { parameter_data, .. } = p {
                 let n = ident(&snake(&parameter_data.name));
-                let ty = match &parameter_data.format {
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
-                        self.py_type(s).annotation
-                    }
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
-                        self.py_ref(reference).annotation
-                    }
-                    _ => "Any".into(),
+                let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+                    bail!("{}: parameter {} has no schema", op.id, parameter_data.name)
                 };
-                let ty = if ty.starts_with("datetime.") {
-                    format!("Union[{ty}, str]")
-                } else {
-                    ty
-                };
-                args.push(format!("{n}: Optional[{ty}] = None"));
-                query.push((snake(&parameter_data.name), n));
+                let schema = boxed(schema);
+                args.push(format!("{n}: Optional[{}] = None", self.py_input(&schema)));
+                docs.push((
+                    n.clone(),
+                    self.py_param_doc(&schema, parameter_data.description.as_deref()),
+                ));
+                query.push((parameter_data.name.clone(), n));
             }
         }
         let mut body_fields = Vec::new();
@@ -336,21 +508,8 @@ impl Gen<'_> {
             let patch = flag(schema, "x-patch");
             for (prop, p) in &obj.properties {
                 let n = ident(&snake(prop));
-                let (ty, nullable) = self.py_prop(p);
-                let mut ann = match ty.convert.as_str() {
-                    // Nested objects are given as mappings (snake_case keys).
-                    c if c.contains("model:") => {
-                        if ty.annotation.starts_with("List[") {
-                            "List[Mapping[str, Any]]".to_string()
-                        } else {
-                            "Mapping[str, Any]".to_string()
-                        }
-                    }
-                    _ => ty.annotation.clone(),
-                };
-                if ann.starts_with("datetime.") {
-                    ann = format!("Union[{ann}, str]");
-                }
+                let (_, nullable) = self.py_prop(p);
+                let mut ann = self.py_input(p);
                 if nullable && patch {
                     ann = format!("Optional[{ann}]");
                 }
@@ -360,52 +519,64 @@ impl Gen<'_> {
                 } else {
                     args.push(format!("{n}: Union[{ann}, NotGiven] = NOT_GIVEN"));
                 }
-                body_fields.push((snake(prop), n));
+                docs.push((n.clone(), self.py_param_doc(p, None)));
+                body_fields.push((prop.clone(), n));
             }
         }
         if op.method == "POST" {
             args.push("idempotency_key: Optional[str] = None".into());
         }
-        args.push("timeout: Optional[float] = None".into());
-        args.push("max_retries: Optional[int] = None".into());
-        args.push("extra_headers: Optional[Mapping[str, str]] = None".into());
+        for a in [
+            "timeout: Optional[float] = None",
+            "deadline: Optional[float] = None",
+            "max_retries: Optional[int] = None",
+            "extra_headers: Optional[Mapping[str, str]] = None",
+            "extra_query: Optional[Mapping[str, object]] = None",
+            "extra_body: Optional[Mapping[str, object]] = None",
+        ] {
+            args.push(a.into());
+        }
         let ids_tuple = if ids.is_empty() {
             "()".to_string()
         } else {
             format!("({},)", ids.join(", "))
         };
-        let query_dict = if query.is_empty() {
-            "None".to_string()
-        } else {
+        let wire_dict = |pairs: &[(String, String)]| {
             format!(
                 "{{{}}}",
-                query
+                pairs
                     .iter()
                     .map(|(k, v)| format!("\"{k}\": {v}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         };
+        let query_dict = if query.is_empty() {
+            "None".to_string()
+        } else {
+            wire_dict(&query)
+        };
         let body_call = if op.request.is_some() {
-            format!(
-                "body({})",
-                body_fields
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("body({})", wire_dict(&body_fields))
         } else {
             "None".to_string()
         };
         let opts = format!(
-            "options(timeout, max_retries, extra_headers, {})",
+            "options(timeout, max_retries, extra_headers, {}, deadline, extra_query, extra_body)",
             if op.method == "POST" {
                 "idempotency_key"
             } else {
                 "None"
             }
         );
+        let mut args_doc = String::new();
+        if !docs.is_empty() {
+            args_doc.push_str("\n\n        Args:\n");
+            for (name, text) in &docs {
+                let _ = writeln!(args_doc, "            {name}: {}", text.trim());
+            }
+            args_doc.push_str("        ");
+        }
         let summary = op.summary.clone().unwrap_or_default();
         let mut s = String::new();
         let sig = args.join(", ");
@@ -414,7 +585,7 @@ impl Gen<'_> {
                 let _ = writeln!(s, "    def {method}({sig}) -> SyncPage[{item}]:");
                 let _ = writeln!(
                     s,
-                    "        \"\"\"{summary}. Iterating the page walks every item.\"\"\""
+                    "        \"\"\"{summary}. Iterating the page walks every item.{args_doc}\"\"\""
                 );
                 let _ = writeln!(
                     s,
@@ -426,7 +597,7 @@ impl Gen<'_> {
                 let _ = writeln!(s, "    def {method}({sig}) -> AsyncPageRequest[{item}]:");
                 let _ = writeln!(
                     s,
-                    "        \"\"\"{summary}. Await for the first page; `async for` walks every item.\"\"\""
+                    "        \"\"\"{summary}. Await for the first page; `async for` walks every item.{args_doc}\"\"\""
                 );
                 let _ = writeln!(
                     s,
@@ -442,7 +613,7 @@ impl Gen<'_> {
                     ("def", "")
                 };
                 let _ = writeln!(s, "    {def} {method}({sig}) -> {ret}:");
-                let _ = writeln!(s, "        \"\"\"{summary}.\"\"\"");
+                let _ = writeln!(s, "        \"\"\"{summary}.{args_doc}\"\"\"");
                 let _ = writeln!(
                     s,
                     "        return {aw}self._call(\"{}\", {ids_tuple}, {query_dict}, {body_call}, {ret}, {opts})  # type: ignore[no-any-return]\n",

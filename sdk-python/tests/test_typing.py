@@ -1,0 +1,83 @@
+"""What users get from the SDK's types and per-call options: mypy --strict on a user's file
+catches a misspelt attribute, an enum value that does not exist and a bad nested input; and the
+per-call `deadline`, `extra_query` and `extra_body` reach the server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from callwaitingai import APITimeoutError, Client
+
+from .conftest import KEY
+
+
+def _mypy(tmp_path: Path, code: str) -> str:
+    f = tmp_path / "user.py"
+    f.write_text(textwrap.dedent(code))
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"), str(f)],
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout
+
+
+def test_mypy_accepts_what_users_write(tmp_path: Path) -> None:
+    out = _mypy(
+        tmp_path,
+        """
+        from callwaitingai import Client, Lead
+        from callwaitingai._generated import TranscriptSegmentParam
+
+        client = Client(api_key="cw_test", base_url="http://127.0.0.1:9")
+        lead: Lead = client.leads.create(name="Ada", status="qualified", source="web")
+        name: str = lead.name
+        segment: TranscriptSegmentParam = {"speaker": "caller", "text": "hi", "start_ms": 0, "end_ms": 5}
+        client.calls.add_transcript("call_1", segments=[segment])
+        client.leads.list(status="new", deadline=5.0, extra_query={"beta": "1"})
+        """,
+    )
+    assert "Success" in out, out
+
+
+def test_mypy_refuses_typos_unknown_enum_values_and_bad_nested_inputs(tmp_path: Path) -> None:
+    out = _mypy(
+        tmp_path,
+        """
+        from callwaitingai import Client
+
+        client = Client(api_key="cw_test", base_url="http://127.0.0.1:9")
+        lead = client.leads.create(name="Ada", status="qualifed")
+        print(lead.nmae)
+        client.calls.add_transcript("call_1", segments=[{"speaker": "caller", "txt": "hi", "start_ms": 0, "end_ms": 5}])
+        """,
+    )
+    assert 'Argument "status"' in out and "qualifed" in out, out
+    assert '"Lead" has no attribute "nmae"' in out, out
+    assert '"txt"' in out, out
+
+
+def test_extra_query_and_extra_body_reach_the_server(server) -> None:
+    client = Client(api_key=KEY, base_url=server.url)
+    for name in ("A", "B"):
+        client.leads.create(name=name)
+    # extra_query replaces a typed parameter of the same name.
+    assert len(client.leads.list(limit=20, extra_query={"limit": 1}).data) == 1
+    lead = client.leads.create(name="C", extra_body={"notes": "sent as an extra field"})
+    assert lead.notes == "sent as an extra field"
+    with pytest.raises(TypeError, match="extra_body must be an object"):
+        client.leads.create(name="D", extra_body=[1])  # type: ignore[arg-type]
+
+
+def test_a_call_deadline_bounds_retries_and_waits(make_server) -> None:
+    slow = make_server("--latency", "400ms")
+    client = Client(api_key=KEY, base_url=slow.url, timeout=5)
+    with pytest.raises(APITimeoutError, match="deadline"):
+        client.leads.list(deadline=0.1)
+    with pytest.raises(TypeError, match="deadline must be a positive number of seconds"):
+        client.leads.list(deadline=-1)
