@@ -102,6 +102,8 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     user_agent: Option<String>,
     on_request: Option<Observer>,
+    /// The connection pool of the client this builder came from, and its user agent.
+    pool: Option<(reqwest::Client, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -217,7 +219,10 @@ impl ClientBuilder {
                 "the user agent must be non-empty visible ASCII text".into(),
             ));
         }
-        let http = http_client(&user_agent)?;
+        let http = match self.pool {
+            Some((http, ua)) if ua == user_agent => http,
+            _ => http_client(&user_agent)?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -278,6 +283,24 @@ impl Client {
     /// A builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A builder with this client's settings that shares its connection pool: change what
+    /// differs and build, e.g. a client with a longer timeout for one batch job
+    /// (`client.to_builder().timeout(..).build()?`). What the bindings' `with_options` does.
+    pub fn to_builder(&self) -> ClientBuilder {
+        let i = &self.inner;
+        ClientBuilder {
+            api_key: Some(i.api_key.clone()),
+            base_url: Some(i.base_url.clone()),
+            max_retries: Some(i.max_retries),
+            timeout: Some(i.timeout),
+            deadline: Some(i.deadline),
+            max_response_bytes: Some(i.max_response_bytes),
+            user_agent: Some(i.user_agent.clone()),
+            on_request: i.on_request.clone(),
+            pool: Some((i.http.clone(), i.user_agent.clone())),
+        }
     }
 
     /// A client configured from `CALLWAITINGAI_API_KEY` and `CALLWAITINGAI_BASE_URL`.

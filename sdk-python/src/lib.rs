@@ -165,43 +165,39 @@ fn prepare(
     })
 }
 
-async fn run_call(
-    client: Client,
-    p: Prepared,
-) -> Result<(u16, Vec<(String, String)>, Value), callwaitingai::Error> {
+/// A call's body (snake_case keys) and what its response says besides (status, headers, request
+/// id, replay, rate limit: `callwaitingai::bindings::response_fields`).
+async fn run_call(client: Client, p: Prepared) -> Result<(Value, Value), callwaitingai::Error> {
     let ids: Vec<&str> = p.ids.iter().map(String::as_str).collect();
     let res = client
         .operation(p.op.id, &ids, p.query, p.body)
         .options(p.opts)
         .send_with_response()
         .await?;
-    let headers = res
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
+    let meta = bindings::response_fields(Style::Python, &res);
     let data = match p.op.response {
         Some(schema) => naming::from_wire(schema, res.data),
         None => res.data,
     };
-    Ok((res.status, headers, data))
+    Ok((data, meta))
 }
 
-async fn run_list(client: Client, p: Prepared) -> Result<Page<Value>, callwaitingai::Error> {
+async fn run_list(client: Client, p: Prepared) -> Result<NativePage, callwaitingai::Error> {
     let ids: Vec<&str> = p.ids.iter().map(String::as_str).collect();
-    client
+    let res = client
         .list_operation(p.op.id, &ids, p.query)
         .options(p.opts)
-        .await
+        .send_with_response()
+        .await?;
+    Ok(NativePage {
+        meta: bindings::response_fields(Style::Python, &res),
+        page: res.data,
+        schema: p.op.list_of,
+    })
 }
 
-fn call_result(py: Python<'_>, r: (u16, Vec<(String, String)>, Value)) -> PyResult<Py<PyAny>> {
-    let (status, headers, data) = r;
-    let h = PyDict::new(py);
-    for (k, v) in headers {
-        h.set_item(k, v)?;
-    }
-    Ok((status, h, to_py(py, &data)?)
+fn call_result(py: Python<'_>, (data, meta): (Value, Value)) -> PyResult<Py<PyAny>> {
+    Ok((to_py(py, &data)?, to_py(py, &meta)?)
         .into_pyobject(py)?
         .into_any()
         .unbind())
@@ -234,6 +230,17 @@ impl NativeClient {
         let client = bindings::options::client(Style::Python, builder, &options)
             .map_err(|e| map_error(py, &e))?;
         Ok(Self { client })
+    }
+
+    /// A client with some options changed (`options` as for the constructor), sharing this
+    /// one's connection pool.
+    #[pyo3(signature = (options=None))]
+    fn with_options(&self, py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options = options_json(options)?;
+        let _guard = runtime().enter();
+        bindings::options::client(Style::Python, self.client.to_builder(), &options)
+            .map(|client| Self { client })
+            .map_err(|e| map_error(py, &e))
     }
 
     /// The API base URL (ends with /api/v1).
@@ -312,13 +319,8 @@ impl NativeClient {
         typed: bool,
     ) -> PyResult<NativePage> {
         let p = prepare(op, ids, query, None, opts, typed)?;
-        let schema = p.op.list_of;
         let client = self.client.clone();
-        let r = block_on(py, run_list(client, p))?;
-        match r {
-            Ok(page) => Ok(NativePage { page, schema }),
-            Err(e) => Err(map_error(py, &e)),
-        }
+        block_on(py, run_list(client, p))?.map_err(|e| map_error(py, &e))
     }
 
     /// Like `list`, as an awaitable.
@@ -333,14 +335,10 @@ impl NativeClient {
         typed: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let p = prepare(op, ids, query, None, opts, typed)?;
-        let schema = p.op.list_of;
         let client = self.client.clone();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
             let r = run_list(client, p).await;
-            Python::attach(|py| match r {
-                Ok(page) => Ok(NativePage { page, schema }),
-                Err(e) => Err(map_error(py, &e)),
-            })
+            Python::attach(|py| r.map_err(|e| map_error(py, &e)))
         })
     }
 }
@@ -362,10 +360,18 @@ fn items_to_py(py: Python<'_>, schema: Option<&str>, items: &[Value]) -> PyResul
 struct NativePage {
     page: Page<Value>,
     schema: Option<&'static str>,
+    /// What the first page's response said (`response_fields`); null for the pages after it.
+    meta: Value,
 }
 
 #[pymethods]
 impl NativePage {
+    /// What the response of the request for this page said (status, headers, request id…).
+    #[getter]
+    fn response(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.meta)
+    }
+
     /// The items of this page (snake_case dicts).
     #[getter]
     fn data(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
@@ -388,7 +394,11 @@ impl NativePage {
         let schema = self.schema;
         let r = block_on(py, async move { page.next_page().await })?;
         match r {
-            Ok(p) => Ok(p.map(|page| NativePage { page, schema })),
+            Ok(p) => Ok(p.map(|page| NativePage {
+                page,
+                schema,
+                meta: Value::Null,
+            })),
             Err(e) => Err(map_error(py, &e)),
         }
     }
@@ -400,7 +410,11 @@ impl NativePage {
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
             let r = page.next_page().await;
             Python::attach(|py| match r {
-                Ok(p) => Ok(p.map(|page| NativePage { page, schema })),
+                Ok(p) => Ok(p.map(|page| NativePage {
+                    page,
+                    schema,
+                    meta: Value::Null,
+                })),
                 Err(e) => Err(map_error(py, &e)),
             })
         })

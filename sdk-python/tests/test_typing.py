@@ -1,9 +1,11 @@
-"""What users get from the SDK's types and per-call options: mypy --strict on a user's file
-catches a misspelt attribute, an enum value that does not exist and a bad nested input; and the
-per-call `deadline`, `extra_query` and `extra_body` reach the server."""
+"""What users get from the SDK's types and options: mypy --strict on a user's file catches a
+misspelt attribute, an enum value that does not exist and a bad nested input; the per-call
+`deadline`, `extra_query` and `extra_body` reach the server; `with_raw_response` and
+`with_options` do what they say."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -40,6 +42,10 @@ def test_mypy_accepts_what_users_write(tmp_path: Path) -> None:
         segment: TranscriptSegmentParam = {"speaker": "caller", "text": "hi", "start_ms": 0, "end_ms": 5}
         client.calls.add_transcript("call_1", segments=[segment])
         client.leads.list(status="new", deadline=5.0, extra_query={"beta": "1"})
+        raw = client.with_raw_response.leads.create(name="Ada")
+        parsed: Lead = raw.parse()
+        code: int = raw.status_code
+        patient: Client = client.with_options(timeout=300)
         """,
     )
     assert "Success" in out, out
@@ -81,3 +87,47 @@ def test_a_call_deadline_bounds_retries_and_waits(make_server) -> None:
         client.leads.list(deadline=0.1)
     with pytest.raises(TypeError, match="deadline must be a positive number of seconds"):
         client.leads.list(deadline=-1)
+
+
+def test_raw_responses_carry_status_headers_request_id_replay_and_rate_limit(make_server) -> None:
+    server = make_server("--rate-limit", "100/min")
+    client = Client(api_key=KEY, base_url=server.url)
+    raw = client.with_raw_response.leads.create(name="Ada", idempotency_key="key-raw-1")
+    lead = raw.parse()
+    assert lead.name == "Ada"
+    assert raw.status_code == 201
+    assert raw.request_id is not None and raw.request_id.startswith("req_")
+    assert raw.headers["x-request-id"] == raw.request_id
+    assert raw.idempotent_replayed is False
+    assert raw.rate_limit is not None and raw.rate_limit.limit == 100
+    again = client.with_raw_response.leads.create(name="Ada", idempotency_key="key-raw-1")
+    assert again.idempotent_replayed is True and again.parse().id == lead.id
+    page = client.with_raw_response.leads.list(limit=1)
+    assert page.status_code == 200 and [x.id for x in page.parse().data] == [lead.id]
+
+
+def test_async_raw_responses_and_with_options(server) -> None:
+    from callwaitingai import AsyncClient
+
+    async def main() -> None:
+        client = AsyncClient(api_key=KEY, base_url=server.url)
+        raw = await client.with_raw_response.leads.create(name="Ada")
+        assert raw.status_code == 201 and raw.parse().name == "Ada"
+        page = await client.with_raw_response.leads.list()
+        assert page.status_code == 200 and len(page.parse().data) == 1
+        patient = client.with_options(max_retries=0, timeout=30)
+        assert isinstance(patient, AsyncClient) and patient.base_url == client.base_url
+        assert (await patient.leads.retrieve(raw.parse().id)).name == "Ada"
+
+    asyncio.run(main())
+
+
+def test_with_options_changes_only_what_is_given(make_server) -> None:
+    slow = make_server("--latency", "300ms")
+    client = Client(api_key=KEY, base_url=slow.url, timeout=5, max_retries=0)
+    hasty = client.with_options(timeout=0.05)
+    with pytest.raises(APITimeoutError):
+        hasty.leads.list()
+    assert client.leads.list().data == []  # the original keeps its own timeout
+    with pytest.raises(TypeError, match="max_retries must be a whole number"):
+        client.with_options(max_retries=-1)

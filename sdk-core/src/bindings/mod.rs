@@ -52,6 +52,39 @@ pub fn header_map(headers: &http::HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What a successful call's response says besides its body, named in `style`: the status,
+/// the headers, the request id, whether the server replayed a stored answer for the idempotency
+/// key, and the rate limit (`{limit, remaining, reset}` or null). What the bindings' raw
+/// responses (`with_raw_response`, `.withResponse()`) expose.
+pub fn response_fields<T>(style: Style, r: &crate::Response<T>) -> Value {
+    let (status, request_id, replayed, rate_limit) = match style {
+        Style::Python => (
+            "status_code",
+            "request_id",
+            "idempotent_replayed",
+            "rate_limit",
+        ),
+        Style::JavaScript => ("status", "requestId", "idempotentReplayed", "rateLimit"),
+    };
+    let headers: serde_json::Map<String, Value> = header_map(&r.headers)
+        .into_iter()
+        .map(|(k, v)| (k, Value::from(v)))
+        .collect();
+    let mut m = serde_json::Map::new();
+    m.insert(status.into(), json!(r.status));
+    m.insert("headers".into(), Value::Object(headers));
+    m.insert(request_id.into(), json!(r.request_id));
+    m.insert(replayed.into(), json!(r.idempotent_replayed));
+    m.insert(
+        rate_limit.into(),
+        r.rate_limit.as_ref().map_or(
+            Value::Null,
+            |l| json!({"limit": l.limit, "remaining": l.remaining, "reset": l.reset}),
+        ),
+    );
+    Value::Object(m)
+}
+
 /// A number a binding received, as JSON: NaN and the infinities become the strings `"NaN"`,
 /// `"Infinity"`, `"-Infinity"` (JSON has no such numbers), which option checks then refuse.
 pub fn number(n: f64) -> Value {

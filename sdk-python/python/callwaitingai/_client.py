@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Mapping, Optional, Sequence, Type
+from typing import Any, Mapping, Optional, Sequence, Type, TypeVar
 
 from . import _errors, _native
 from ._generated import _AsyncResources, _SyncResources
@@ -17,6 +17,13 @@ class _Closed:
 
     def __getattr__(self, name: str) -> object:
         raise _errors.CallWaitingAIError("this client is closed; create a new one")
+
+
+_B = TypeVar("_B", bound="_Base")
+
+
+def _given(**options: Any) -> Mapping[str, Any]:
+    return {k: v for k, v in options.items() if v is not None}
 
 
 class _Base:
@@ -36,16 +43,30 @@ class _Base:
         (default 2). `timeout` is per attempt, in seconds (default 60); `deadline` bounds a whole
         call, retries and waits included (default 120). The core checks every value and raises
         `InvalidRequestError` (a `TypeError`) for a bad one."""
-        given = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "max_retries": max_retries,
-            "timeout": timeout,
-            "deadline": deadline,
-        }
-        self._native = _native.NativeClient({k: v for k, v in given.items() if v is not None})
+        self._native = _native.NativeClient(
+            _given(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, deadline=deadline)
+        )
         self._base_url = self._native.base_url
         self._attach_resources()
+
+    def with_options(
+        self: _B,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        max_retries: Optional[int] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+    ) -> _B:
+        """A client with the given options changed and the rest as this one's, sharing its
+        connection pool: `client.with_options(timeout=300).calls.list()`."""
+        clone = object.__new__(type(self))
+        clone._native = self._native.with_options(
+            _given(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, deadline=deadline)
+        )
+        clone._base_url = clone._native.base_url
+        clone._attach_resources()
+        return clone
 
     def _attach_resources(self) -> None:
         """Creates the resource attributes; the generated mixins (earlier in the MRO) do it."""
@@ -77,7 +98,7 @@ class Client(_SyncResources, _Base):
         snake_case keys: for what the typed methods do not take, such as field selection:
         `client.request("leads.list", query={"fields": "id,name"})`."""
         opts = options(timeout, max_retries, extra_headers, idempotency_key)
-        _, _, data = self._native.request(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
+        data, _meta = self._native.request(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
         return data
 
     def close(self) -> None:
@@ -114,7 +135,7 @@ class AsyncClient(_AsyncResources, _Base):
     ) -> Any:
         """Like `Client.request`, as a coroutine."""
         opts = options(timeout, max_retries, extra_headers, idempotency_key)
-        _, _, data = await self._native.request_async(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
+        data, _meta = await self._native.request_async(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
         return data
 
     async def aclose(self) -> None:

@@ -9,8 +9,10 @@ from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union
 from ._models import BaseModel
 from ._resource import (
     NOT_GIVEN,
+    AsyncPage,
     AsyncPageRequest,
     AsyncResource,
+    RawResponse,
     NotGiven,
     SyncPage,
     SyncResource,
@@ -1111,6 +1113,428 @@ class _SyncResources:
         self.webhooks = WebhooksResource(self)
         self.api_keys = ApiKeysResource(self)
 
+    @property
+    def with_raw_response(self) -> "_SyncRawResources":
+        """The same methods, answering a `RawResponse`: the status, headers, request id,
+        `idempotent_replayed` and rate limit with the body (`.parse()`)."""
+        return _SyncRawResources(self)
+
+
+
+class ChatSessionsResourceWithRawResponse(SyncResource):
+    """`chat.sessions`."""
+
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, lead_id: Optional[str] = None, channel: Optional[Literal["web", "whatsapp", "sms", "telegram"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[ChatSession]]:
+        """List chat sessions: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+            lead_id: Only sessions linked to this lead.
+            channel: Only sessions on this channel. One of `web`, `whatsapp`, `sms`, `telegram`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list_raw("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "leadId": lead_id, "channel": channel, "createdAfter": created_after, "createdBefore": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ChatSession]:
+        """Retrieve a chat session, with its response.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+        """
+        return self._call_raw("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[ChatMessage]]:
+        """List the messages of a chat session: the first page with its response.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `createdAt`. One of `createdAt`, `-createdAt`.
+        """
+        return self._list_raw("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class HealthResourceWithRawResponse(SyncResource):
+    """`health`."""
+
+    def check(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Health]:
+        """Check the server's health, with its response."""
+        return self._call_raw("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class AuthResourceWithRawResponse(SyncResource):
+    """`auth`."""
+
+    def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[TokenResponse]:
+        """Log in with an email and a password, with its response.
+
+        Args:
+            email: The user's email address.
+            password: The user's password.
+        """
+        return self._call_raw("auth.login", (), None, body({"email": email, "password": password}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[TokenResponse]:
+        """Exchange a refresh token for new tokens, with its response.
+
+        Args:
+            refresh_token: The refresh token from `auth.login` or an earlier `auth.refresh`.
+        """
+        return self._call_raw("auth.refresh", (), None, body({"refreshToken": refresh_token}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class LeadsResourceWithRawResponse(SyncResource):
+    """`leads`."""
+
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"]] = None, status: Optional[Literal["new", "contacted", "qualified", "converted", "lost"]] = None, source: Optional[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[Lead]]:
+        """List leads: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `name`, `-name`.
+            status: Only leads with this status. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            source: Only leads from this source. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+            q: Case-insensitive search in name, email, phone and company.
+        """
+        return self._list_raw("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "createdAfter": created_after, "createdBefore": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Create a lead, with its response.
+
+        Args:
+            name: The lead's name.
+            email: Email address; must be valid when given.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels.
+        """
+        return self._call_raw("leads.create", (), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Retrieve a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return self._call_raw("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[DeletedObject]:
+        """Delete a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return self._call_raw("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Update a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+            name: The lead's name.
+            email: Email address.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels (replaces the list; `[]` clears it).
+        """
+        return self._call_raw("leads.update", (id,), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class CallsResourceWithRawResponse(SyncResource):
+    """`calls`."""
+
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "startedAt", "-startedAt"]] = None, status: Optional[Literal["ringing", "in_progress", "completed", "missed", "failed"]] = None, direction: Optional[Literal["inbound", "outbound"]] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[Call]]:
+        """List calls: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `startedAt`, `-startedAt`.
+            status: Only calls with this status. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            direction: Only calls in this direction. One of `inbound`, `outbound`.
+            lead_id: Only calls linked to this lead.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return self._list_raw("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "leadId": lead_id, "createdAfter": created_after, "createdBefore": created_before}, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def create(self, *, direction: Literal["inbound", "outbound"], from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Log a call, with its response.
+
+        Args:
+            direction: Who placed the call. Open enumeration. One of `inbound`, `outbound`.
+            from_number: The caller's number.
+            to_number: The number called.
+            lead_id: The lead the call belongs to.
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            started_at: When the call started (default now).
+            summary: A summary of the call.
+        """
+        return self._call_raw("calls.create", (), None, body({"direction": direction, "fromNumber": from_number, "toNumber": to_number, "leadId": lead_id, "status": status, "startedAt": started_at, "summary": summary}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Retrieve a call, with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+        """
+        return self._call_raw("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def update(self, id: str, *, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Update a call (for example, end it), with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            lead_id: The lead the call belongs to.
+            ended_at: When the call ended.
+            duration_seconds: Length of the call.
+            summary: A summary of the call.
+        """
+        return self._call_raw("calls.update", (id,), None, body({"status": status, "leadId": lead_id, "endedAt": ended_at, "durationSeconds": duration_seconds, "summary": summary}), Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def add_transcript(self, id: str, *, segments: List["TranscriptSegmentParam"], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Add transcript segments to a call, with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+            segments: The segments, in order.
+        """
+        return self._call_raw("calls.addTranscript", (id,), None, body({"segments": segments}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class ChatResourceWithRawResponse(SyncResource):
+    """`chat`."""
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self.sessions = ChatSessionsResourceWithRawResponse(client)
+
+    def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[Literal["web", "whatsapp", "sms", "telegram"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ChatMessageResult]:
+        """Send a chat message, with its response.
+
+        Args:
+            content: The text.
+            session_id: The session to continue; a new one is opened when absent.
+            lead_id: The lead to link a new session to.
+            channel: Where a chat takes place. Open enumeration. One of `web`, `whatsapp`, `sms`, `telegram`.
+        """
+        return self._call_raw("chat.sendMessage", (), None, body({"content": content, "sessionId": session_id, "leadId": lead_id, "channel": channel}), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class AnalyticsResourceWithRawResponse(SyncResource):
+    """`analytics`."""
+
+    def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsSummary]:
+        """Summary figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call_raw("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsCalls]:
+        """Call figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call_raw("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsLeads]:
+        """Lead figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return self._call_raw("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class WebhooksResourceWithRawResponse(SyncResource):
+    """`webhooks`."""
+
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[WebhookEndpoint]]:
+        """List webhook endpoints: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+        """
+        return self._list_raw("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Register a webhook endpoint, with its response.
+
+        Args:
+            url: An `http` or `https` URL.
+            events: Event types to send; default `["*"]`.
+            description: A note for humans.
+            enabled: Default `true`.
+        """
+        return self._call_raw("webhooks.create", (), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Retrieve a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call_raw("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[DeletedObject]:
+        """Delete a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call_raw("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Update a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            url: An `http` or `https` URL.
+            events: Event types to send.
+            description: A note for humans.
+            enabled: Disabled endpoints receive nothing.
+        """
+        return self._call_raw("webhooks.update", (id,), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookDelivery]:
+        """Send a test event, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call_raw("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Rotate the signing secret, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return self._call_raw("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[Literal["pending", "succeeded", "failed"]] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[WebhookDelivery]]:
+        """List the deliveries of an endpoint: the first page with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            status: Only deliveries with this status. One of `pending`, `succeeded`, `failed`.
+            event_type: Only deliveries of this event type.
+        """
+        return self._list_raw("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "eventType": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookDelivery]:
+        """Retry a delivery, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            delivery_id: The delivery's ID (`del_…`).
+        """
+        return self._call_raw("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class ApiKeysResourceWithRawResponse(SyncResource):
+    """`api_keys`."""
+
+    def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[SyncPage[ApiKey]]:
+        """List API keys: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+        """
+        return self._list_raw("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def create(self, *, name: str, scopes: List[Literal["read:leads", "write:leads", "read:calls", "write:calls", "read:chat", "write:chat", "read:analytics", "read:webhooks", "write:webhooks", "admin"]], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[Literal["live", "test"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Create an API key, with its response.
+
+        Args:
+            name: A name for humans.
+            scopes: What the key may do.
+            expires_at: When the key stops working.
+            mode: `live` (default) or `test`: the secret starts `cw_live_` or `cw_test_`. One of `live`, `test`.
+        """
+        return self._call_raw("apiKeys.create", (), None, body({"name": name, "scopes": scopes, "expiresAt": expires_at, "mode": mode}), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    def revoke(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Revoke an API key, with its response.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return self._call_raw("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Rotate an API key, with its response.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return self._call_raw("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class _SyncRawResources:
+    """`client.with_raw_response`: every method answers a `RawResponse`, whose `.parse()`
+    gives what the plain method returns."""
+
+    health: HealthResourceWithRawResponse
+    auth: AuthResourceWithRawResponse
+    leads: LeadsResourceWithRawResponse
+    calls: CallsResourceWithRawResponse
+    chat: ChatResourceWithRawResponse
+    analytics: AnalyticsResourceWithRawResponse
+    webhooks: WebhooksResourceWithRawResponse
+    api_keys: ApiKeysResourceWithRawResponse
+
+    def __init__(self, client: Any) -> None:
+        self.health = HealthResourceWithRawResponse(client)
+        self.auth = AuthResourceWithRawResponse(client)
+        self.leads = LeadsResourceWithRawResponse(client)
+        self.calls = CallsResourceWithRawResponse(client)
+        self.chat = ChatResourceWithRawResponse(client)
+        self.analytics = AnalyticsResourceWithRawResponse(client)
+        self.webhooks = WebhooksResourceWithRawResponse(client)
+        self.api_keys = ApiKeysResourceWithRawResponse(client)
+
 
 
 class AsyncChatSessionsResource(AsyncResource):
@@ -1525,4 +1949,426 @@ class _AsyncResources:
         self.analytics = AsyncAnalyticsResource(self)
         self.webhooks = AsyncWebhooksResource(self)
         self.api_keys = AsyncApiKeysResource(self)
+
+    @property
+    def with_raw_response(self) -> "_AsyncRawResources":
+        """The same methods, answering a `RawResponse`: the status, headers, request id,
+        `idempotent_replayed` and rate limit with the body (`.parse()`)."""
+        return _AsyncRawResources(self)
+
+
+
+class AsyncChatSessionsResourceWithRawResponse(AsyncResource):
+    """`chat.sessions`."""
+
+    async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, lead_id: Optional[str] = None, channel: Optional[Literal["web", "whatsapp", "sms", "telegram"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[ChatSession]]:
+        """List chat sessions: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+            lead_id: Only sessions linked to this lead.
+            channel: Only sessions on this channel. One of `web`, `whatsapp`, `sms`, `telegram`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return await self._list_raw("chat.sessions.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "leadId": lead_id, "channel": channel, "createdAfter": created_after, "createdBefore": created_before}, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ChatSession]:
+        """Retrieve a chat session, with its response.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+        """
+        return await self._call_raw("chat.sessions.retrieve", (id,), None, None, ChatSession, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def messages(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[ChatMessage]]:
+        """List the messages of a chat session: the first page with its response.
+
+        Args:
+            id: The chat session's ID (`sess_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `createdAt`. One of `createdAt`, `-createdAt`.
+        """
+        return await self._list_raw("chat.sessions.messages", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, ChatMessage, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class AsyncHealthResourceWithRawResponse(AsyncResource):
+    """`health`."""
+
+    async def check(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Health]:
+        """Check the server's health, with its response."""
+        return await self._call_raw("health.check", (), None, None, Health, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class AsyncAuthResourceWithRawResponse(AsyncResource):
+    """`auth`."""
+
+    async def login(self, *, email: str, password: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[TokenResponse]:
+        """Log in with an email and a password, with its response.
+
+        Args:
+            email: The user's email address.
+            password: The user's password.
+        """
+        return await self._call_raw("auth.login", (), None, body({"email": email, "password": password}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def refresh(self, *, refresh_token: str, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[TokenResponse]:
+        """Exchange a refresh token for new tokens, with its response.
+
+        Args:
+            refresh_token: The refresh token from `auth.login` or an earlier `auth.refresh`.
+        """
+        return await self._call_raw("auth.refresh", (), None, body({"refreshToken": refresh_token}), TokenResponse, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class AsyncLeadsResourceWithRawResponse(AsyncResource):
+    """`leads`."""
+
+    async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "name", "-name"]] = None, status: Optional[Literal["new", "contacted", "qualified", "converted", "lost"]] = None, source: Optional[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"]] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, q: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[Lead]]:
+        """List leads: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `name`, `-name`.
+            status: Only leads with this status. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            source: Only leads from this source. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+            q: Case-insensitive search in name, email, phone and company.
+        """
+        return await self._list_raw("leads.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "source": source, "createdAfter": created_after, "createdBefore": created_before, "q": q}, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def create(self, *, name: str, email: Union[str, NotGiven] = NOT_GIVEN, phone: Union[str, NotGiven] = NOT_GIVEN, company: Union[str, NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[str, NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Create a lead, with its response.
+
+        Args:
+            name: The lead's name.
+            email: Email address; must be valid when given.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels.
+        """
+        return await self._call_raw("leads.create", (), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Retrieve a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return await self._call_raw("leads.retrieve", (id,), None, None, Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[DeletedObject]:
+        """Delete a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+        """
+        return await self._call_raw("leads.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def update(self, id: str, *, name: Union[str, NotGiven] = NOT_GIVEN, email: Union[Optional[str], NotGiven] = NOT_GIVEN, phone: Union[Optional[str], NotGiven] = NOT_GIVEN, company: Union[Optional[str], NotGiven] = NOT_GIVEN, source: Union[Literal["call", "chat", "whatsapp", "web", "manual", "sms", "email", "referral", "other"], NotGiven] = NOT_GIVEN, status: Union[Literal["new", "contacted", "qualified", "converted", "lost"], NotGiven] = NOT_GIVEN, notes: Union[Optional[str], NotGiven] = NOT_GIVEN, tags: Union[List[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Lead]:
+        """Update a lead, with its response.
+
+        Args:
+            id: The lead's ID (`lead_…`).
+            name: The lead's name.
+            email: Email address.
+            phone: Phone number.
+            company: Company name.
+            source: Where a lead came from. Open enumeration. One of `call`, `chat`, `whatsapp`, `web`, `manual`, `sms`, `email`, `referral`, `other`.
+            status: Where a lead stands. Open enumeration. One of `new`, `contacted`, `qualified`, `converted`, `lost`.
+            notes: Free-form notes.
+            tags: Labels (replaces the list; `[]` clears it).
+        """
+        return await self._call_raw("leads.update", (id,), None, body({"name": name, "email": email, "phone": phone, "company": company, "source": source, "status": status, "notes": notes, "tags": tags}), Lead, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class AsyncCallsResourceWithRawResponse(AsyncResource):
+    """`calls`."""
+
+    async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt", "startedAt", "-startedAt"]] = None, status: Optional[Literal["ringing", "in_progress", "completed", "missed", "failed"]] = None, direction: Optional[Literal["inbound", "outbound"]] = None, lead_id: Optional[str] = None, created_after: Optional[Union[datetime.datetime, str]] = None, created_before: Optional[Union[datetime.datetime, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[Call]]:
+        """List calls: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`, `startedAt`, `-startedAt`.
+            status: Only calls with this status. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            direction: Only calls in this direction. One of `inbound`, `outbound`.
+            lead_id: Only calls linked to this lead.
+            created_after: Only items created at or after this instant.
+            created_before: Only items created before this instant.
+        """
+        return await self._list_raw("calls.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort, "status": status, "direction": direction, "leadId": lead_id, "createdAfter": created_after, "createdBefore": created_before}, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def create(self, *, direction: Literal["inbound", "outbound"], from_number: str, to_number: str, lead_id: Union[str, NotGiven] = NOT_GIVEN, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, started_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, summary: Union[str, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Log a call, with its response.
+
+        Args:
+            direction: Who placed the call. Open enumeration. One of `inbound`, `outbound`.
+            from_number: The caller's number.
+            to_number: The number called.
+            lead_id: The lead the call belongs to.
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            started_at: When the call started (default now).
+            summary: A summary of the call.
+        """
+        return await self._call_raw("calls.create", (), None, body({"direction": direction, "fromNumber": from_number, "toNumber": to_number, "leadId": lead_id, "status": status, "startedAt": started_at, "summary": summary}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Retrieve a call, with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+        """
+        return await self._call_raw("calls.retrieve", (id,), None, None, Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def update(self, id: str, *, status: Union[Literal["ringing", "in_progress", "completed", "missed", "failed"], NotGiven] = NOT_GIVEN, lead_id: Union[Optional[str], NotGiven] = NOT_GIVEN, ended_at: Union[Optional[Union[datetime.datetime, str]], NotGiven] = NOT_GIVEN, duration_seconds: Union[Optional[int], NotGiven] = NOT_GIVEN, summary: Union[Optional[str], NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Update a call (for example, end it), with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+            status: The call's state. Open enumeration. One of `ringing`, `in_progress`, `completed`, `missed`, `failed`.
+            lead_id: The lead the call belongs to.
+            ended_at: When the call ended.
+            duration_seconds: Length of the call.
+            summary: A summary of the call.
+        """
+        return await self._call_raw("calls.update", (id,), None, body({"status": status, "leadId": lead_id, "endedAt": ended_at, "durationSeconds": duration_seconds, "summary": summary}), Call, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def add_transcript(self, id: str, *, segments: List["TranscriptSegmentParam"], idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[Call]:
+        """Add transcript segments to a call, with its response.
+
+        Args:
+            id: The call's ID (`call_…`).
+            segments: The segments, in order.
+        """
+        return await self._call_raw("calls.addTranscript", (id,), None, body({"segments": segments}), Call, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class AsyncChatResourceWithRawResponse(AsyncResource):
+    """`chat`."""
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self.sessions = AsyncChatSessionsResourceWithRawResponse(client)
+
+    async def send_message(self, *, content: str, session_id: Union[str, NotGiven] = NOT_GIVEN, lead_id: Union[str, NotGiven] = NOT_GIVEN, channel: Union[Literal["web", "whatsapp", "sms", "telegram"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ChatMessageResult]:
+        """Send a chat message, with its response.
+
+        Args:
+            content: The text.
+            session_id: The session to continue; a new one is opened when absent.
+            lead_id: The lead to link a new session to.
+            channel: Where a chat takes place. Open enumeration. One of `web`, `whatsapp`, `sms`, `telegram`.
+        """
+        return await self._call_raw("chat.sendMessage", (), None, body({"content": content, "sessionId": session_id, "leadId": lead_id, "channel": channel}), ChatMessageResult, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class AsyncAnalyticsResourceWithRawResponse(AsyncResource):
+    """`analytics`."""
+
+    async def summary(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsSummary]:
+        """Summary figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call_raw("analytics.summary", (), {"from": from_, "to": to}, None, AnalyticsSummary, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def calls(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsCalls]:
+        """Call figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call_raw("analytics.calls", (), {"from": from_, "to": to}, None, AnalyticsCalls, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def leads(self, *, from_: Optional[Union[datetime.date, str]] = None, to: Optional[Union[datetime.date, str]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AnalyticsLeads]:
+        """Lead figures, with its response.
+
+        Args:
+            from_: First day of the range (inclusive). Default 30 days before `to`.
+            to: Last day of the range (inclusive). Default today (UTC).
+        """
+        return await self._call_raw("analytics.leads", (), {"from": from_, "to": to}, None, AnalyticsLeads, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+
+
+class AsyncWebhooksResourceWithRawResponse(AsyncResource):
+    """`webhooks`."""
+
+    async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, sort: Optional[Literal["createdAt", "-createdAt", "updatedAt", "-updatedAt"]] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[WebhookEndpoint]]:
+        """List webhook endpoints: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            sort: Sort order; a leading `-` sorts descending. Default `-createdAt`. One of `createdAt`, `-createdAt`, `updatedAt`, `-updatedAt`.
+        """
+        return await self._list_raw("webhooks.list", (), {"limit": limit, "cursor": cursor, "offset": offset, "sort": sort}, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def create(self, *, url: str, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[str, NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Register a webhook endpoint, with its response.
+
+        Args:
+            url: An `http` or `https` URL.
+            events: Event types to send; default `["*"]`.
+            description: A note for humans.
+            enabled: Default `true`.
+        """
+        return await self._call_raw("webhooks.create", (), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def retrieve(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Retrieve a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call_raw("webhooks.retrieve", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def delete(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[DeletedObject]:
+        """Delete a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call_raw("webhooks.delete", (id,), None, None, DeletedObject, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def update(self, id: str, *, url: Union[str, NotGiven] = NOT_GIVEN, events: Union[List[str], NotGiven] = NOT_GIVEN, description: Union[Optional[str], NotGiven] = NOT_GIVEN, enabled: Union[bool, NotGiven] = NOT_GIVEN, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Update a webhook endpoint, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            url: An `http` or `https` URL.
+            events: Event types to send.
+            description: A note for humans.
+            enabled: Disabled endpoints receive nothing.
+        """
+        return await self._call_raw("webhooks.update", (id,), None, body({"url": url, "events": events, "description": description, "enabled": enabled}), WebhookEndpoint, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def test(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookDelivery]:
+        """Send a test event, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call_raw("webhooks.test", (id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def rotate_secret(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookEndpoint]:
+        """Rotate the signing secret, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+        """
+        return await self._call_raw("webhooks.rotateSecret", (id,), None, None, WebhookEndpoint, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def deliveries(self, id: str, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, status: Optional[Literal["pending", "succeeded", "failed"]] = None, event_type: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[WebhookDelivery]]:
+        """List the deliveries of an endpoint: the first page with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+            status: Only deliveries with this status. One of `pending`, `succeeded`, `failed`.
+            event_type: Only deliveries of this event type.
+        """
+        return await self._list_raw("webhooks.deliveries", (id,), {"limit": limit, "cursor": cursor, "offset": offset, "status": status, "eventType": event_type}, WebhookDelivery, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def retry_delivery(self, id: str, delivery_id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[WebhookDelivery]:
+        """Retry a delivery, with its response.
+
+        Args:
+            id: The webhook endpoint's ID (`we_…`).
+            delivery_id: The delivery's ID (`del_…`).
+        """
+        return await self._call_raw("webhooks.retryDelivery", (id, delivery_id,), None, None, WebhookDelivery, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class AsyncApiKeysResourceWithRawResponse(AsyncResource):
+    """`api_keys`."""
+
+    async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, offset: Optional[int] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[AsyncPage[ApiKey]]:
+        """List API keys: the first page with its response.
+
+        Args:
+            limit: Page size, 1 to 100.
+            cursor: The opaque `nextCursor` of the previous page, with the same `sort` and no `offset`. Anything else (a string this server did not issue, another sort) is a 400.
+            offset: Items to skip (an alternative to `cursor`; not stable under concurrent writes).
+        """
+        return await self._list_raw("apiKeys.list", (), {"limit": limit, "cursor": cursor, "offset": offset}, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def create(self, *, name: str, scopes: List[Literal["read:leads", "write:leads", "read:calls", "write:calls", "read:chat", "write:chat", "read:analytics", "read:webhooks", "write:webhooks", "admin"]], expires_at: Union[Union[datetime.datetime, str], NotGiven] = NOT_GIVEN, mode: Union[Literal["live", "test"], NotGiven] = NOT_GIVEN, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Create an API key, with its response.
+
+        Args:
+            name: A name for humans.
+            scopes: What the key may do.
+            expires_at: When the key stops working.
+            mode: `live` (default) or `test`: the secret starts `cw_live_` or `cw_test_`. One of `live`, `test`.
+        """
+        return await self._call_raw("apiKeys.create", (), None, body({"name": name, "scopes": scopes, "expiresAt": expires_at, "mode": mode}), ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+    async def revoke(self, id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Revoke an API key, with its response.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return await self._call_raw("apiKeys.revoke", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, None, deadline, extra_query, extra_body))
+
+    async def rotate(self, id: str, *, idempotency_key: Optional[str] = None, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None, extra_headers: Optional[Mapping[str, str]] = None, extra_query: Optional[Mapping[str, object]] = None, extra_body: Optional[Mapping[str, object]] = None) -> RawResponse[ApiKey]:
+        """Rotate an API key, with its response.
+
+        Args:
+            id: The API key's ID (`key_…`).
+        """
+        return await self._call_raw("apiKeys.rotate", (id,), None, None, ApiKey, options(timeout, max_retries, extra_headers, idempotency_key, deadline, extra_query, extra_body))
+
+
+
+class _AsyncRawResources:
+    """`client.with_raw_response`: every method answers a `RawResponse`, whose `.parse()`
+    gives what the plain method returns."""
+
+    health: AsyncHealthResourceWithRawResponse
+    auth: AsyncAuthResourceWithRawResponse
+    leads: AsyncLeadsResourceWithRawResponse
+    calls: AsyncCallsResourceWithRawResponse
+    chat: AsyncChatResourceWithRawResponse
+    analytics: AsyncAnalyticsResourceWithRawResponse
+    webhooks: AsyncWebhooksResourceWithRawResponse
+    api_keys: AsyncApiKeysResourceWithRawResponse
+
+    def __init__(self, client: Any) -> None:
+        self.health = AsyncHealthResourceWithRawResponse(client)
+        self.auth = AsyncAuthResourceWithRawResponse(client)
+        self.leads = AsyncLeadsResourceWithRawResponse(client)
+        self.calls = AsyncCallsResourceWithRawResponse(client)
+        self.chat = AsyncChatResourceWithRawResponse(client)
+        self.analytics = AsyncAnalyticsResourceWithRawResponse(client)
+        self.webhooks = AsyncWebhooksResourceWithRawResponse(client)
+        self.api_keys = AsyncApiKeysResourceWithRawResponse(client)
 

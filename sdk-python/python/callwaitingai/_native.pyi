@@ -12,6 +12,7 @@ _Options = Mapping[str, Any]
 @final
 class NativeClient:
     def __new__(cls, options: Optional[Mapping[str, Any]] = None) -> "NativeClient": ...
+    def with_options(self, options: Optional[Mapping[str, Any]] = None) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -26,7 +27,7 @@ class NativeClient:
         body: Optional[Any] = None,
         opts: Optional[_Options] = None,
         typed: bool = False,
-    ) -> Tuple[int, Dict[str, str], Any]: ...
+    ) -> Tuple[Any, Dict[str, Any]]: ...
     def request_async(
         self,
         op: str,
@@ -35,7 +36,7 @@ class NativeClient:
         body: Optional[Any] = None,
         opts: Optional[_Options] = None,
         typed: bool = False,
-    ) -> Awaitable[Tuple[int, Dict[str, str], Any]]: ...
+    ) -> Awaitable[Tuple[Any, Dict[str, Any]]]: ...
     def list(
         self,
         op: str,
@@ -55,6 +56,8 @@ class NativeClient:
 
 @final
 class NativePage:
+    @property
+    def response(self) -> Dict[str, Any]: ...
     @property
     def data(self) -> List[Dict[str, Any]]: ...
     @property

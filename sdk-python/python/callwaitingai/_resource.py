@@ -13,6 +13,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Sequence,
     Tuple,
@@ -31,6 +32,8 @@ __all__ = [
     "AsyncPageRequest",
     "SyncResource",
     "AsyncResource",
+    "RawResponse",
+    "RateLimit",
 ]
 
 T = TypeVar("T")
@@ -199,6 +202,45 @@ class AsyncPageRequest(Generic[T]):
             yield item
 
 
+class RateLimit(NamedTuple):
+    """The rate-limit headers of a response."""
+
+    limit: int
+    """Requests allowed per window."""
+    remaining: int
+    """Requests left in the window."""
+    reset: int
+    """When the window resets (unix seconds)."""
+
+
+class RawResponse(Generic[T]):
+    """What `client.with_raw_response.<resource>.<method>(...)` answers: the response's status,
+    headers, request id, whether the server replayed a stored answer for the idempotency key,
+    and the rate limit, with the body: `.parse()` gives what the plain method returns."""
+
+    __slots__ = ("_parsed", "status_code", "headers", "request_id", "idempotent_replayed", "rate_limit")
+
+    def __init__(self, parsed: T, meta: Mapping[str, Any]) -> None:
+        self._parsed = parsed
+        self.status_code: int = meta["status_code"]
+        self.headers: Dict[str, str] = meta["headers"]
+        self.request_id: Optional[str] = meta["request_id"]
+        self.idempotent_replayed: bool = meta["idempotent_replayed"]
+        limit = meta["rate_limit"]
+        self.rate_limit: Optional[RateLimit] = RateLimit(**limit) if limit else None
+
+    def parse(self) -> T:
+        """The body, as the plain method returns it."""
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+
+def _model(model: Any, data: Any) -> Any:
+    return model(**data) if isinstance(data, dict) else data
+
+
 class SyncResource:
     """A resource of the blocking client."""
 
@@ -206,12 +248,20 @@ class SyncResource:
         self._client = client
 
     def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        _status, _headers, data = self._client._native.request(op, list(ids), _query(query), body, opts, True)
-        return model(**data) if isinstance(data, dict) else data
+        data, _meta = self._client._native.request(op, list(ids), _query(query), body, opts, True)
+        return _model(model, data)
+
+    def _call_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
+        data, meta = self._client._native.request(op, list(ids), _query(query), body, opts, True)
+        return RawResponse(_model(model, data), meta)
 
     def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> SyncPage[T]:
         native = self._client._native.list(op, list(ids), _query(query), opts, True)
         return SyncPage(native, model)
+
+    def _list_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> "RawResponse[SyncPage[T]]":
+        native = self._client._native.list(op, list(ids), _query(query), opts, True)
+        return RawResponse(SyncPage(native, model), native.response)
 
 
 class AsyncResource:
@@ -221,8 +271,16 @@ class AsyncResource:
         self._client = client
 
     async def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        _status, _headers, data = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
-        return model(**data) if isinstance(data, dict) else data
+        data, _meta = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
+        return _model(model, data)
+
+    async def _call_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
+        data, meta = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
+        return RawResponse(_model(model, data), meta)
+
+    async def _list_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> "RawResponse[AsyncPage[T]]":
+        native = await self._client._native.list_async(op, list(ids), _query(query), opts, True)
+        return RawResponse(AsyncPage(native, model), native.response)
 
     def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> AsyncPageRequest[T]:
         return AsyncPageRequest(self._client, (op, list(ids), _query(query), opts, True), model)

@@ -136,7 +136,7 @@ impl Gen<'_> {
              import datetime\n\
              from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union\n\n\
              from ._models import BaseModel\n\
-             from ._resource import (\n    NOT_GIVEN,\n    AsyncPageRequest,\n    AsyncResource,\n    NotGiven,\n    SyncPage,\n    SyncResource,\n    body,\n    options,\n)\n\n",
+             from ._resource import (\n    NOT_GIVEN,\n    AsyncPage,\n    AsyncPageRequest,\n    AsyncResource,\n    RawResponse,\n    NotGiven,\n    SyncPage,\n    SyncResource,\n    body,\n    options,\n)\n\n",
         );
         let mut model_names = Vec::new();
         for (name, schema) in &self.schemas {
@@ -199,12 +199,15 @@ impl Gen<'_> {
             model_names.join(", ")
         );
         s.push_str(&self.py_params()?);
-        s.push_str(&self.py_resources(false)?);
-        s.push_str(&self.py_resources(true)?);
+        for asynchronous in [false, true] {
+            for raw in [false, true] {
+                s.push_str(&self.py_resources(asynchronous, raw)?);
+            }
+        }
         Ok(s)
     }
 
-    fn py_resources(&self, asynchronous: bool) -> Result<String> {
+    fn py_resources(&self, asynchronous: bool, raw: bool) -> Result<String> {
         let ops = self.ops()?;
         // resource path (e.g. ["chat", "sessions"]) -> ops
         let mut groups: Vec<(Vec<String>, Vec<&Op<'_>>)> = Vec::new();
@@ -230,6 +233,7 @@ impl Gen<'_> {
             }
         }
         let prefix = if asynchronous { "Async" } else { "" };
+        let suffix = if raw { "WithRawResponse" } else { "" };
         let base = if asynchronous {
             "AsyncResource"
         } else {
@@ -237,7 +241,7 @@ impl Gen<'_> {
         };
         let class_name = |path: &[String]| {
             format!(
-                "{prefix}{}Resource",
+                "{prefix}{}Resource{suffix}",
                 path.iter().map(|p| super::pascal(p)).collect::<String>()
             )
         };
@@ -274,26 +278,44 @@ impl Gen<'_> {
                 .map(|(_, o)| o.clone())
                 .unwrap_or_default();
             for op in ops {
-                s.push_str(&self.py_method(op, asynchronous)?);
+                s.push_str(&self.py_method(op, asynchronous, raw)?);
             }
             if children.is_empty() && groups.iter().all(|(p, _)| p != path) {
                 s.push_str("    pass\n");
             }
         }
-        // The client's resource attributes.
+        // The client's resource attributes, and its `with_raw_response` view.
         let tops: Vec<&Vec<String>> = all_paths.iter().filter(|p| p.len() == 1).collect();
-        let _ = writeln!(
-            s,
-            "\n\nclass _{}Resources:\n    \"\"\"The resources of the {} client.\"\"\"\n",
-            if asynchronous { "Async" } else { "Sync" },
-            if asynchronous { "asyncio" } else { "blocking" }
-        );
-        for t in &tops {
-            let _ = writeln!(s, "    {}: {}", t[0], class_name(t));
-        }
-        let _ = writeln!(s, "\n    def _attach_resources(self) -> None:");
-        for t in &tops {
-            let _ = writeln!(s, "        self.{} = {}(self)", t[0], class_name(t));
+        let kind = if asynchronous { "Async" } else { "Sync" };
+        if raw {
+            let _ = writeln!(
+                s,
+                "\n\nclass _{kind}RawResources:\n    \"\"\"`client.with_raw_response`: every method answers a `RawResponse`, whose `.parse()`\n    gives what the plain method returns.\"\"\"\n"
+            );
+            for t in &tops {
+                let _ = writeln!(s, "    {}: {}", t[0], class_name(t));
+            }
+            let _ = writeln!(s, "\n    def __init__(self, client: Any) -> None:");
+            for t in &tops {
+                let _ = writeln!(s, "        self.{} = {}(client)", t[0], class_name(t));
+            }
+        } else {
+            let _ = writeln!(
+                s,
+                "\n\nclass _{kind}Resources:\n    \"\"\"The resources of the {} client.\"\"\"\n",
+                if asynchronous { "asyncio" } else { "blocking" }
+            );
+            for t in &tops {
+                let _ = writeln!(s, "    {}: {}", t[0], class_name(t));
+            }
+            let _ = writeln!(s, "\n    def _attach_resources(self) -> None:");
+            for t in &tops {
+                let _ = writeln!(s, "        self.{} = {}(self)", t[0], class_name(t));
+            }
+            let _ = writeln!(
+                s,
+                "\n    @property\n    def with_raw_response(self) -> \"_{kind}RawResources\":\n        \"\"\"The same methods, answering a `RawResponse`: the status, headers, request id,\n        `idempotent_replayed` and rate limit with the body (`.parse()`).\"\"\"\n        return _{kind}RawResources(self)"
+            );
         }
         s.push('\n');
         Ok(s)
@@ -460,7 +482,7 @@ impl Gen<'_> {
         text.replace('\\', "\\\\").replace("\"\"\"", "'''")
     }
 
-    fn py_method(&self, op: &Op<'_>, asynchronous: bool) -> Result<String> {
+    fn py_method(&self, op: &Op<'_>, asynchronous: bool, raw: bool) -> Result<String> {
         let verb = op.id.rsplit('.').next().unwrap_or(&op.id);
         let method = snake(verb);
         let response = op.response.as_deref();
@@ -580,44 +602,49 @@ impl Gen<'_> {
         let summary = op.summary.clone().unwrap_or_default();
         let mut s = String::new();
         let sig = args.join(", ");
-        match (&list_of, asynchronous) {
-            (Some(item), false) => {
-                let _ = writeln!(s, "    def {method}({sig}) -> SyncPage[{item}]:");
+        let (def, aw) = if asynchronous {
+            ("async def", "await ")
+        } else {
+            ("def", "")
+        };
+        let id = &op.id;
+        match (&list_of, asynchronous, raw) {
+            (Some(item), false, false) => {
                 let _ = writeln!(
                     s,
-                    "        \"\"\"{summary}. Iterating the page walks every item.{args_doc}\"\"\""
-                );
-                let _ = writeln!(
-                    s,
-                    "        return self._list(\"{}\", {ids_tuple}, {query_dict}, {item}, {opts})\n",
-                    op.id
-                );
-            }
-            (Some(item), true) => {
-                let _ = writeln!(s, "    def {method}({sig}) -> AsyncPageRequest[{item}]:");
-                let _ = writeln!(
-                    s,
-                    "        \"\"\"{summary}. Await for the first page; `async for` walks every item.{args_doc}\"\"\""
-                );
-                let _ = writeln!(
-                    s,
-                    "        return self._list(\"{}\", {ids_tuple}, {query_dict}, {item}, {opts})\n",
-                    op.id
+                    "    def {method}({sig}) -> SyncPage[{item}]:\n        \"\"\"{summary}. Iterating the page walks every item.{args_doc}\"\"\"\n        \
+                     return self._list(\"{id}\", {ids_tuple}, {query_dict}, {item}, {opts})\n"
                 );
             }
-            (None, a) => {
+            (Some(item), true, false) => {
+                let _ = writeln!(
+                    s,
+                    "    def {method}({sig}) -> AsyncPageRequest[{item}]:\n        \"\"\"{summary}. Await for the first page; `async for` walks every item.{args_doc}\"\"\"\n        \
+                     return self._list(\"{id}\", {ids_tuple}, {query_dict}, {item}, {opts})\n"
+                );
+            }
+            (Some(item), a, true) => {
+                let page = if a { "AsyncPage" } else { "SyncPage" };
+                let _ = writeln!(
+                    s,
+                    "    {def} {method}({sig}) -> RawResponse[{page}[{item}]]:\n        \"\"\"{summary}: the first page with its response.{args_doc}\"\"\"\n        \
+                     return {aw}self._list_raw(\"{id}\", {ids_tuple}, {query_dict}, {item}, {opts})\n"
+                );
+            }
+            (None, _, false) => {
                 let ret = response.unwrap_or("None");
-                let (def, aw) = if a {
-                    ("async def", "await ")
-                } else {
-                    ("def", "")
-                };
-                let _ = writeln!(s, "    {def} {method}({sig}) -> {ret}:");
-                let _ = writeln!(s, "        \"\"\"{summary}.{args_doc}\"\"\"");
                 let _ = writeln!(
                     s,
-                    "        return {aw}self._call(\"{}\", {ids_tuple}, {query_dict}, {body_call}, {ret}, {opts})  # type: ignore[no-any-return]\n",
-                    op.id
+                    "    {def} {method}({sig}) -> {ret}:\n        \"\"\"{summary}.{args_doc}\"\"\"\n        \
+                     return {aw}self._call(\"{id}\", {ids_tuple}, {query_dict}, {body_call}, {ret}, {opts})  # type: ignore[no-any-return]\n"
+                );
+            }
+            (None, _, true) => {
+                let ret = response.unwrap_or("None");
+                let _ = writeln!(
+                    s,
+                    "    {def} {method}({sig}) -> RawResponse[{ret}]:\n        \"\"\"{summary}, with its response.{args_doc}\"\"\"\n        \
+                     return {aw}self._call_raw(\"{id}\", {ids_tuple}, {query_dict}, {body_call}, {ret}, {opts})\n"
                 );
             }
         }
