@@ -111,16 +111,58 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     }
   }
 
-  /** What list() returns: await it for the first page; `for await` it for every item. */
+  /**
+   * What a method returns: a Promise of the body, and `.withResponse()` for `{ data, response }`
+   * (the status, headers, request id, whether the server replayed a stored answer for the
+   * idempotency key, and the rate limit).
+   */
+  class APIPromise extends Promise {
+    static get [Symbol.species]() {
+      return Promise;
+    }
+
+    /** @param outcome a Promise of `{ data, response }` */
+    constructor(outcome) {
+      super((resolve) => resolve(undefined));
+      this._outcome = outcome;
+    }
+
+    then(onFulfilled, onRejected) {
+      return this._outcome.then((o) => o.data).then(onFulfilled, onRejected);
+    }
+
+    catch(onRejected) {
+      return this.then(undefined, onRejected);
+    }
+
+    finally(onFinally) {
+      return this.then().finally(onFinally);
+    }
+
+    /** The body with what the response said besides. */
+    withResponse() {
+      return this._outcome.then((o) => ({ data: o.data, response: o.response }));
+    }
+  }
+
+  /**
+   * What list() returns: await it for the first page; `for await` it for every item;
+   * `.withResponse()` for `{ data: page, response }`. Nothing is fetched until one of those.
+   */
   class PagePromise {
+    /** @param fetch returns a Promise of `{ data: Page, response }` */
     constructor(fetch) {
       this._fetch = fetch;
       this._promise = null;
     }
 
-    _first() {
+    _raw() {
       if (!this._promise) this._promise = this._fetch();
       return this._promise;
+    }
+
+    _first() {
+      return this._raw().then((o) => o.data);
     }
 
     then(onFulfilled, onRejected) {
@@ -133,6 +175,11 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
 
     finally(onFinally) {
       return this._first().finally(onFinally);
+    }
+
+    /** The first page with what its response said. */
+    withResponse() {
+      return this._raw().then((o) => ({ data: o.data, response: o.response }));
     }
 
     async *[Symbol.asyncIterator]() {
@@ -172,10 +219,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         const body = takesBody ? params ?? {} : undefined;
         if (listOf) {
           return new PagePromise(async () => {
-            return new Page(unwrap(await client._native.list(id, ids, query ?? null, json(options), true), 'page'));
+            const out = await client._native.list(id, ids, query ?? null, json(options), true);
+            return { data: new Page(unwrap(out, 'page')), response: out.response };
           });
         }
-        return client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => unwrap(out, 'data'));
+        return new APIPromise(
+          client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => ({ data: unwrap(out, 'data'), response: out.response })),
+        );
       };
       target[verb] = (...args) => {
         try {
@@ -183,11 +233,14 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         } catch (e) {
           const err = e instanceof CallWaitingAIError ? e : invalid(String(e && e.message));
           if (listOf) return new PagePromise(() => Promise.reject(err));
-          return Promise.reject(err);
+          return new APIPromise(Promise.reject(err));
         }
       };
     }
   }
+
+  /** Where withOptions hands a new client its native half (not an option users can pass). */
+  const NATIVE = Symbol('native client');
 
   class CallWaitingAI {
     /**
@@ -197,9 +250,17 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
      */
     constructor(opts = {}) {
       const options = { ...opts, apiKey: opts.apiKey ?? env('CALLWAITINGAI_API_KEY'), baseURL: opts.baseURL ?? env('CALLWAITINGAI_BASE_URL') };
-      const nativeClient = unwrap(native.createClient(json(options), runtime), 'client');
+      const nativeClient = opts[NATIVE] ?? unwrap(native.createClient(json(options), runtime), 'client');
       Object.defineProperty(this, '_native', { value: nativeClient, enumerable: false });
       attachResources(this);
+    }
+
+    /**
+     * A client with the given options changed and the rest as this one's, sharing its
+     * connection pool: `client.withOptions({ timeout: 300_000 }).calls.list()`.
+     */
+    withOptions(opts = {}) {
+      return new CallWaitingAI({ [NATIVE]: unwrap(this._native.withOptions(json(opts)), 'client') });
     }
 
     get baseURL() {
@@ -213,11 +274,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
      */
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
-        return this._native
-          .request(operationId, ids.map(String), query ?? null, body ?? null, json(options))
-          .then((out) => unwrap(out, 'data'));
+        return new APIPromise(
+          this._native
+            .request(operationId, ids.map(String), query ?? null, body ?? null, json(options))
+            .then((out) => ({ data: unwrap(out, 'data'), response: out.response })),
+        );
       } catch (e) {
-        return Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message)));
+        return new APIPromise(Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message))));
       }
     }
 
@@ -318,6 +381,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     ...errors,
     Page,
     PagePromise,
+    APIPromise,
     Webhook,
     verifyWebhook,
     metaSubscriptionChallenge,

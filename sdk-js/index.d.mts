@@ -34,7 +34,27 @@ export declare class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterab
   ): Promise<R1 | R2>;
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R>;
   finally(onfinally?: (() => void) | null): Promise<Page<T>>;
+  /** The first page with what its response said. */
+  withResponse(): Promise<{ data: Page<T>; response: APIResponse }>;
   [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+/** What a successful response says besides its body. */
+export interface APIResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** `X-Request-Id`. */
+  requestId: string | null;
+  /** Whether the server replayed a stored answer for the idempotency key. */
+  idempotentReplayed: boolean;
+  /** The rate-limit headers, when the response has them (`reset`: unix seconds). */
+  rateLimit: { limit: number; remaining: number; reset: number } | null;
+}
+
+/** What a method returns: a Promise of the body; `.withResponse()` for the response too. */
+export declare class APIPromise<T> extends Promise<T> {
+  /** The body with what the response said besides. */
+  withResponse(): Promise<{ data: T; response: APIResponse }>;
 }
 
 /** Every error of the SDK: catch it to catch them all. */
@@ -955,96 +975,96 @@ export interface ApiKeysListParams {
 
 export interface HealthResource {
   /** Check the server's health (`GET /health`). */
-  check(options?: RequestOptions): Promise<Health>;
+  check(options?: RequestOptions): APIPromise<Health>;
 }
 
 export interface AuthResource {
   /** Log in with an email and a password (`POST /auth/login`). */
-  login(params: LoginParams, options?: RequestOptions): Promise<TokenResponse>;
+  login(params: LoginParams, options?: RequestOptions): APIPromise<TokenResponse>;
   /** Exchange a refresh token for new tokens (`POST /auth/refresh`). */
-  refresh(params: RefreshParams, options?: RequestOptions): Promise<TokenResponse>;
+  refresh(params: RefreshParams, options?: RequestOptions): APIPromise<TokenResponse>;
 }
 
 export interface LeadsResource {
   /** List leads (`GET /leads`). */
   list(params?: LeadsListParams, options?: RequestOptions): PagePromise<Lead>;
   /** Create a lead (`POST /leads`). */
-  create(params: LeadCreateParams, options?: RequestOptions): Promise<Lead>;
+  create(params: LeadCreateParams, options?: RequestOptions): APIPromise<Lead>;
   /** Retrieve a lead (`GET /leads/{id}`). */
-  retrieve(id: string, options?: RequestOptions): Promise<Lead>;
+  retrieve(id: string, options?: RequestOptions): APIPromise<Lead>;
   /** Delete a lead (`DELETE /leads/{id}`). */
-  delete(id: string, options?: RequestOptions): Promise<DeletedObject>;
+  delete(id: string, options?: RequestOptions): APIPromise<DeletedObject>;
   /** Update a lead (`PATCH /leads/{id}`). */
-  update(id: string, params?: LeadUpdateParams, options?: RequestOptions): Promise<Lead>;
+  update(id: string, params?: LeadUpdateParams, options?: RequestOptions): APIPromise<Lead>;
 }
 
 export interface CallsResource {
   /** List calls (`GET /calls`). */
   list(params?: CallsListParams, options?: RequestOptions): PagePromise<Call>;
   /** Log a call (`POST /calls`). */
-  create(params: CallCreateParams, options?: RequestOptions): Promise<Call>;
+  create(params: CallCreateParams, options?: RequestOptions): APIPromise<Call>;
   /** Retrieve a call (`GET /calls/{id}`). */
-  retrieve(id: string, options?: RequestOptions): Promise<Call>;
+  retrieve(id: string, options?: RequestOptions): APIPromise<Call>;
   /** Update a call (for example, end it) (`PATCH /calls/{id}`). */
-  update(id: string, params?: CallUpdateParams, options?: RequestOptions): Promise<Call>;
+  update(id: string, params?: CallUpdateParams, options?: RequestOptions): APIPromise<Call>;
   /** Add transcript segments to a call (`POST /calls/{id}/transcript`). */
-  addTranscript(id: string, params: CallTranscriptParams, options?: RequestOptions): Promise<Call>;
+  addTranscript(id: string, params: CallTranscriptParams, options?: RequestOptions): APIPromise<Call>;
 }
 
 export interface ChatResource {
   readonly sessions: ChatSessionsResource;
   /** Send a chat message (`POST /chat/message`). */
-  sendMessage(params: ChatMessageParams, options?: RequestOptions): Promise<ChatMessageResult>;
+  sendMessage(params: ChatMessageParams, options?: RequestOptions): APIPromise<ChatMessageResult>;
 }
 
 export interface ChatSessionsResource {
   /** List chat sessions (`GET /chat/sessions`). */
   list(params?: ChatSessionsListParams, options?: RequestOptions): PagePromise<ChatSession>;
   /** Retrieve a chat session (`GET /chat/sessions/{id}`). */
-  retrieve(id: string, options?: RequestOptions): Promise<ChatSession>;
+  retrieve(id: string, options?: RequestOptions): APIPromise<ChatSession>;
   /** List the messages of a chat session (`GET /chat/sessions/{id}/messages`). */
   messages(id: string, params?: ChatSessionsMessagesParams, options?: RequestOptions): PagePromise<ChatMessage>;
 }
 
 export interface AnalyticsResource {
   /** Summary figures (`GET /analytics/summary`). */
-  summary(params?: AnalyticsSummaryParams, options?: RequestOptions): Promise<AnalyticsSummary>;
+  summary(params?: AnalyticsSummaryParams, options?: RequestOptions): APIPromise<AnalyticsSummary>;
   /** Call figures (`GET /analytics/calls`). */
-  calls(params?: AnalyticsCallsParams, options?: RequestOptions): Promise<AnalyticsCalls>;
+  calls(params?: AnalyticsCallsParams, options?: RequestOptions): APIPromise<AnalyticsCalls>;
   /** Lead figures (`GET /analytics/leads`). */
-  leads(params?: AnalyticsLeadsParams, options?: RequestOptions): Promise<AnalyticsLeads>;
+  leads(params?: AnalyticsLeadsParams, options?: RequestOptions): APIPromise<AnalyticsLeads>;
 }
 
 export interface WebhooksResource {
   /** List webhook endpoints (`GET /webhooks`). */
   list(params?: WebhooksListParams, options?: RequestOptions): PagePromise<WebhookEndpoint>;
   /** Register a webhook endpoint (`POST /webhooks`). */
-  create(params: WebhookEndpointCreateParams, options?: RequestOptions): Promise<WebhookEndpoint>;
+  create(params: WebhookEndpointCreateParams, options?: RequestOptions): APIPromise<WebhookEndpoint>;
   /** Retrieve a webhook endpoint (`GET /webhooks/{id}`). */
-  retrieve(id: string, options?: RequestOptions): Promise<WebhookEndpoint>;
+  retrieve(id: string, options?: RequestOptions): APIPromise<WebhookEndpoint>;
   /** Delete a webhook endpoint (`DELETE /webhooks/{id}`). */
-  delete(id: string, options?: RequestOptions): Promise<DeletedObject>;
+  delete(id: string, options?: RequestOptions): APIPromise<DeletedObject>;
   /** Update a webhook endpoint (`PATCH /webhooks/{id}`). */
-  update(id: string, params?: WebhookEndpointUpdateParams, options?: RequestOptions): Promise<WebhookEndpoint>;
+  update(id: string, params?: WebhookEndpointUpdateParams, options?: RequestOptions): APIPromise<WebhookEndpoint>;
   /** Send a test event (`POST /webhooks/{id}/test`). */
-  test(id: string, options?: RequestOptions): Promise<WebhookDelivery>;
+  test(id: string, options?: RequestOptions): APIPromise<WebhookDelivery>;
   /** Rotate the signing secret (`POST /webhooks/{id}/rotate-secret`). */
-  rotateSecret(id: string, options?: RequestOptions): Promise<WebhookEndpoint>;
+  rotateSecret(id: string, options?: RequestOptions): APIPromise<WebhookEndpoint>;
   /** List the deliveries of an endpoint (`GET /webhooks/{id}/deliveries`). */
   deliveries(id: string, params?: WebhooksDeliveriesParams, options?: RequestOptions): PagePromise<WebhookDelivery>;
   /** Retry a delivery (`POST /webhooks/{id}/deliveries/{deliveryId}/retry`). */
-  retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<WebhookDelivery>;
+  retryDelivery(id: string, deliveryId: string, options?: RequestOptions): APIPromise<WebhookDelivery>;
 }
 
 export interface ApiKeysResource {
   /** List API keys (`GET /api-keys`). */
   list(params?: ApiKeysListParams, options?: RequestOptions): PagePromise<ApiKey>;
   /** Create an API key (`POST /api-keys`). */
-  create(params: ApiKeyCreateParams, options?: RequestOptions): Promise<ApiKey>;
+  create(params: ApiKeyCreateParams, options?: RequestOptions): APIPromise<ApiKey>;
   /** Revoke an API key (`DELETE /api-keys/{id}`). */
-  revoke(id: string, options?: RequestOptions): Promise<ApiKey>;
+  revoke(id: string, options?: RequestOptions): APIPromise<ApiKey>;
   /** Rotate an API key (`POST /api-keys/{id}/rotate`). */
-  rotate(id: string, options?: RequestOptions): Promise<ApiKey>;
+  rotate(id: string, options?: RequestOptions): APIPromise<ApiKey>;
 }
 
 /** The event a verified webhook carries: one of ours, or a type newer than this SDK. */
@@ -1061,7 +1081,9 @@ export declare class CallWaitingAI {
    * methods do not take, such as field selection:
    * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.
    */
-  request(operationId: string, ids?: string[], options?: RequestOptions & { query?: Record<string, unknown>; body?: unknown }): Promise<unknown>;
+  request(operationId: string, ids?: string[], options?: RequestOptions & { query?: Record<string, unknown>; body?: unknown }): APIPromise<unknown>;
+  /** A client with the given options changed and the rest as this one's, sharing its connection pool. */
+  withOptions(options?: ClientOptions): CallWaitingAI;
   readonly health: HealthResource;
   readonly auth: AuthResource;
   readonly leads: LeadsResource;

@@ -23,6 +23,7 @@ export const {
   WebhookVerificationError,
   Page,
   PagePromise,
+  APIPromise,
   Webhook,
   verifyWebhook,
   metaSubscriptionChallenge,

@@ -10,6 +10,11 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 export declare class NativeClient {
+  /**
+   * A client with some options changed (JSON text, as for `createClient`), sharing this
+   * one's connection pool.
+   */
+  withOptions(options?: string | undefined | null): ClientOutcome
   get baseUrl(): string
   /** The base URL with any password replaced by `[redacted]`. */
   get displayBaseUrl(): string
@@ -48,10 +53,13 @@ export declare class NativeWebhook {
   sign(msgId: string, timestamp: number, payload: string | Uint8Array): Outcome
 }
 
+/**
+ * A call's body and what its response says besides (`bindings::response_fields`), or the
+ * failure.
+ */
 export interface CallOutcome {
-  status?: number
-  headers?: Record<string, string>
   data?: any
+  response?: any
   error?: any
 }
 
@@ -97,6 +105,8 @@ export interface Outcome {
 
 export interface PageOutcome {
   page?: NativePage
+  /** What the first page's response said; absent for the pages after it. */
+  response?: any
   error?: any
 }
 

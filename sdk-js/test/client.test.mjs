@@ -217,3 +217,32 @@ test('extraQuery and extraBody reach the server; a call deadline bounds the wait
   const patient = new CallWaitingAI({ apiKey: KEY, baseURL: slow, timeout: 5000 });
   await assert.rejects(patient.leads.list({}, { deadline: 100 }), (e) => e instanceof sdk.APITimeoutError && /deadline/.test(e.message));
 });
+
+test('withResponse gives the status, headers, request id, replay and rate limit; withOptions shares the pool', async (t) => {
+  const url = await startServer(t, ['--rate-limit', '100/min']);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  const first = client.leads.create({ name: 'Ada' }, { idempotencyKey: 'key-raw-1' });
+  assert.ok(first instanceof Promise && first instanceof sdk.APIPromise);
+  const { data: lead, response } = await first.withResponse();
+  assert.equal(lead.name, 'Ada');
+  assert.equal(response.status, 201);
+  assert.match(response.requestId, /^req_/);
+  assert.equal(response.headers['x-request-id'], response.requestId);
+  assert.equal(response.idempotentReplayed, false);
+  assert.equal(response.rateLimit.limit, 100);
+  const again = await client.leads.create({ name: 'Ada' }, { idempotencyKey: 'key-raw-1' }).withResponse();
+  assert.equal(again.response.idempotentReplayed, true);
+  assert.equal(again.data.id, lead.id);
+  const listed = await client.leads.list({ limit: 1 }).withResponse();
+  assert.equal(listed.response.status, 200);
+  assert.deepEqual(listed.data.data.map((l) => l.id), [lead.id]);
+  assert.equal((await client.leads.retrieve(lead.id)).id, lead.id);
+
+  const slow = await startServer(t, ['--latency', '300ms']);
+  const base = new CallWaitingAI({ apiKey: KEY, baseURL: slow, timeout: 5000, maxRetries: 0 });
+  const hasty = base.withOptions({ timeout: 50 });
+  assert.ok(hasty instanceof CallWaitingAI);
+  await assert.rejects(hasty.leads.list(), sdk.APITimeoutError);
+  assert.deepEqual((await base.leads.list()).data, []);
+  assert.throws(() => base.withOptions({ maxRetries: -1 }), sdk.InvalidRequestError);
+});

@@ -9,7 +9,6 @@
 
 #![allow(missing_docs)] // the public surface is documented in sdk-js/index.d.ts
 
-use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -69,7 +68,15 @@ pub struct ClientOutcome {
 #[napi]
 pub fn create_client(options: Option<String>, runtime: String) -> ClientOutcome {
     let builder = Client::builder().user_agent(bindings::user_agent("node", &runtime));
-    match bindings::options::client_json(Style::JavaScript, builder, options.as_deref()) {
+    client_outcome(bindings::options::client_json(
+        Style::JavaScript,
+        builder,
+        options.as_deref(),
+    ))
+}
+
+fn client_outcome(r: callwaitingai::Result<Client>) -> ClientOutcome {
+    match r {
         Ok(client) => ClientOutcome {
             client: Some(NativeClient { client }),
             error: None,
@@ -81,16 +88,28 @@ pub fn create_client(options: Option<String>, runtime: String) -> ClientOutcome 
     }
 }
 
+/// A call's body and what its response says besides (`bindings::response_fields`), or the
+/// failure.
 #[napi(object)]
 pub struct CallOutcome {
-    pub status: Option<u32>,
-    pub headers: Option<HashMap<String, String>>,
     pub data: Option<Value>,
+    pub response: Option<Value>,
     pub error: Option<Value>,
 }
 
 #[napi]
 impl NativeClient {
+    /// A client with some options changed (JSON text, as for `createClient`), sharing this
+    /// one's connection pool.
+    #[napi]
+    pub fn with_options(&self, options: Option<String>) -> ClientOutcome {
+        client_outcome(bindings::options::client_json(
+            Style::JavaScript,
+            self.client.to_builder(),
+            options.as_deref(),
+        ))
+    }
+
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
@@ -133,15 +152,13 @@ impl NativeClient {
         };
         match sent.await {
             Ok(r) => CallOutcome {
-                status: Some(u32::from(r.status)),
-                headers: Some(bindings::header_map(&r.headers).into_iter().collect()),
+                response: Some(bindings::response_fields(Style::JavaScript, &r)),
                 data: Some(r.data),
                 error: None,
             },
             Err(e) => CallOutcome {
-                status: None,
-                headers: None,
                 data: None,
+                response: None,
                 error: Some(failure(&e)),
             },
         }
@@ -165,15 +182,25 @@ impl NativeClient {
             self.client
                 .list_operation(&op, &ids, query)
                 .options(opts)
+                .send_with_response()
                 .await
         };
-        page_outcome(listed.await.map(Some))
+        match listed.await {
+            Ok(r) => PageOutcome {
+                response: Some(bindings::response_fields(Style::JavaScript, &r)),
+                page: Some(NativePage { page: r.data }),
+                error: None,
+            },
+            Err(e) => page_outcome(Err(e)),
+        }
     }
 }
 
 #[napi(object, object_from_js = false)]
 pub struct PageOutcome {
     pub page: Option<NativePage>,
+    /// What the first page's response said; absent for the pages after it.
+    pub response: Option<Value>,
     pub error: Option<Value>,
 }
 
@@ -187,10 +214,12 @@ fn page_outcome(r: callwaitingai::Result<Option<Page<Value>>>) -> PageOutcome {
     match r {
         Ok(p) => PageOutcome {
             page: p.map(|page| NativePage { page }),
+            response: None,
             error: None,
         },
         Err(e) => PageOutcome {
             page: None,
+            response: None,
             error: Some(failure(&e)),
         },
     }

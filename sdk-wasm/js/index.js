@@ -26,6 +26,7 @@ export const {
   WebhookVerificationError,
   Page,
   PagePromise,
+  APIPromise,
   Webhook,
   verifyWebhook,
   metaSubscriptionChallenge,

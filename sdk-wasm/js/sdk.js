@@ -26,12 +26,15 @@ const json = (v) =>
 /** A failure or an outcome comes back from the module as JSON text. */
 const parsed = (text) => (text == null ? null : JSON.parse(text));
 
-/** A page, or the failure's JSON text. */
+/** A page (with the first page's response), or the failure's JSON text. */
 function pageOutcome(r) {
   if (r == null) return { page: null };
   if (typeof r === 'string') return parsed(r);
-  return { page: new NativePage(r) };
+  return { page: new NativePage(r), response: parsed(r.responseJson) ?? undefined };
 }
+
+/** A client, or the failure's JSON text. */
+const clientOutcome = (out) => (typeof out === 'string' ? { error: parsed(out) } : { client: new NativeClient(out) });
 
 class NativePage {
   constructor(page) {
@@ -65,9 +68,20 @@ function platformUrl(url) {
   }
 }
 
+/** Options (JSON text) with the base URL normalised by the platform (see platformUrl). */
+function platformOptions(optionsJson) {
+  const options = optionsJson == null ? null : JSON.parse(optionsJson);
+  if (options && typeof options === 'object' && 'baseURL' in options) options.baseURL = platformUrl(options.baseURL);
+  return options == null ? undefined : JSON.stringify(options);
+}
+
 class NativeClient {
   constructor(client) {
     this._client = client;
+  }
+
+  withOptions(optionsJson) {
+    return clientOutcome(this._client.withOptions(platformOptions(optionsJson)));
   }
 
   get baseUrl() {
@@ -110,12 +124,7 @@ const ERROR_CLASSES = JSON.parse(wasm.errorClassesJson());
 
 /** The same surface as the napi addon (sdk-node/src/lib.rs), over the wasm module. */
 const native = {
-  createClient(optionsJson, runtime) {
-    const options = optionsJson == null ? null : JSON.parse(optionsJson);
-    if (options && typeof options === 'object') options.baseURL = platformUrl(options.baseURL);
-    const out = wasm.createClient(options == null ? undefined : JSON.stringify(options), runtime);
-    return typeof out === 'string' ? { error: parsed(out) } : { client: new NativeClient(out) };
-  },
+  createClient: (optionsJson, runtime) => clientOutcome(wasm.createClient(platformOptions(optionsJson), runtime)),
   createWebhook(secret) {
     const out = wasm.createWebhook(secret);
     return typeof out === 'string' ? { error: parsed(out) } : { webhook: new NativeWebhook(out) };

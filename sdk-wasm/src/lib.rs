@@ -17,7 +17,7 @@ use callwaitingai::{Client, Page};
 use futures::lock::Mutex;
 use futures::stream::{LocalBoxStream, StreamExt};
 use js_sys::{Promise, Uint8Array};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -56,7 +56,16 @@ fn outcome<T: Into<Value>, E>(r: Result<T, E>, f: impl Fn(&E) -> Value) -> Strin
 #[wasm_bindgen(js_name = createClient)]
 pub fn create_client(options: Option<String>, runtime: &str) -> JsValue {
     let builder = Client::builder().user_agent(bindings::user_agent("web", runtime));
-    match bindings::options::client_json(Style::JavaScript, builder, options.as_deref()) {
+    client_outcome(bindings::options::client_json(
+        Style::JavaScript,
+        builder,
+        options.as_deref(),
+    ))
+}
+
+/// The client, or the failure's JSON text.
+fn client_outcome(r: callwaitingai::Result<Client>) -> JsValue {
+    match r {
         Ok(client) => NativeClient { client }.into(),
         Err(e) => JsValue::from_str(&failure(&e).to_string()),
     }
@@ -69,6 +78,17 @@ pub struct NativeClient {
 
 #[wasm_bindgen]
 impl NativeClient {
+    /// A client with some options changed (JSON text), sharing this one's connection pool:
+    /// the client, or the failure's JSON text.
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(&self, options: Option<String>) -> JsValue {
+        client_outcome(bindings::options::client_json(
+            Style::JavaScript,
+            self.client.to_builder(),
+            options.as_deref(),
+        ))
+    }
+
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_string()
@@ -116,16 +136,13 @@ impl NativeClient {
                 .send_with_response()
                 .await;
             Ok(match res {
-                Ok(r) => {
-                    let headers: Map<String, Value> = bindings::header_map(&r.headers)
-                        .into_iter()
-                        .map(|(k, v)| (k, Value::from(v)))
-                        .collect();
-                    JsValue::from_str(
-                        &json!({ "status": r.status, "headers": headers, "data": r.data })
-                            .to_string(),
-                    )
-                }
+                Ok(r) => JsValue::from_str(
+                    &json!({
+                        "response": bindings::response_fields(Style::JavaScript, &r),
+                        "data": r.data,
+                    })
+                    .to_string(),
+                ),
                 Err(e) => failed(&e),
             })
         })
@@ -154,8 +171,19 @@ impl NativeClient {
                 Err(e) => return Ok(failed(&e)),
             };
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let res = client.list_operation(&op, &ids, query).options(opts).await;
-            Ok(page_outcome(res.map(Some)))
+            let res = client
+                .list_operation(&op, &ids, query)
+                .options(opts)
+                .send_with_response()
+                .await;
+            Ok(match res {
+                Ok(r) => NativePage {
+                    response: Some(bindings::response_fields(Style::JavaScript, &r)),
+                    page: r.data,
+                }
+                .into(),
+                Err(e) => failed(&e),
+            })
         })
     }
 }
@@ -164,11 +192,17 @@ impl NativeClient {
 #[wasm_bindgen]
 pub struct NativePage {
     page: Page<Value>,
+    /// What the first page's response said; absent for the pages after it.
+    response: Option<Value>,
 }
 
 fn page_outcome(r: callwaitingai::Result<Option<Page<Value>>>) -> JsValue {
     match r {
-        Ok(Some(page)) => NativePage { page }.into(),
+        Ok(Some(page)) => NativePage {
+            page,
+            response: None,
+        }
+        .into(),
         Ok(None) => JsValue::NULL,
         Err(e) => failed(&e),
     }
@@ -176,6 +210,12 @@ fn page_outcome(r: callwaitingai::Result<Option<Page<Value>>>) -> JsValue {
 
 #[wasm_bindgen]
 impl NativePage {
+    /// What the first page's response said, as JSON text; absent for the pages after it.
+    #[wasm_bindgen(getter, js_name = responseJson)]
+    pub fn response_json(&self) -> Option<String> {
+        self.response.as_ref().map(Value::to_string)
+    }
+
     /// The items, as a JSON array text.
     #[wasm_bindgen(getter, js_name = dataJson)]
     pub fn data_json(&self) -> String {

@@ -31,7 +31,27 @@ export declare class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterab
   ): Promise<R1 | R2>;
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R>;
   finally(onfinally?: (() => void) | null): Promise<Page<T>>;
+  /** The first page with what its response said. */
+  withResponse(): Promise<{ data: Page<T>; response: APIResponse }>;
   [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+/** What a successful response says besides its body. */
+export interface APIResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** `X-Request-Id`. */
+  requestId: string | null;
+  /** Whether the server replayed a stored answer for the idempotency key. */
+  idempotentReplayed: boolean;
+  /** The rate-limit headers, when the response has them (`reset`: unix seconds). */
+  rateLimit: { limit: number; remaining: number; reset: number } | null;
+}
+
+/** What a method returns: a Promise of the body; `.withResponse()` for the response too. */
+export declare class APIPromise<T> extends Promise<T> {
+  /** The body with what the response said besides. */
+  withResponse(): Promise<{ data: T; response: APIResponse }>;
 }
 
 {{errors}}

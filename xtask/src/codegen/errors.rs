@@ -19,6 +19,7 @@ const JS_EXPORTS: &[&str] = &[
     "CallWaitingAI",
     "Page",
     "PagePromise",
+    "APIPromise",
     "Webhook",
     "verifyWebhook",
     "metaSubscriptionChallenge",

@@ -237,8 +237,8 @@ impl Gen<'_> {
                 let list_of = op.list_of.as_deref();
                 let ret = match (list_of, op.response.as_deref()) {
                     (Some(item), _) => format!("PagePromise<{item}>"),
-                    (None, Some(r)) => format!("Promise<{r}>"),
-                    (None, None) => "Promise<void>".into(),
+                    (None, Some(r)) => format!("APIPromise<{r}>"),
+                    (None, None) => "APIPromise<void>".into(),
                 };
                 if let Some(summary) = &op.summary {
                     Self::ts_doc(
@@ -254,7 +254,7 @@ impl Gen<'_> {
         // The client class, with `§` before each name it takes from the module: nothing in the
         // ES module declarations, `CallWaitingAI.` in the CommonJS ones (see `commonjs`).
         let mut class = String::from(
-            "/** The CallWaitingAI client. */\nclass CallWaitingAI {\n  constructor(options?: §ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n  /**\n   * Any operation by its operationId, resolving to the JSON as sent: for what the typed\n   * methods do not take, such as field selection:\n   * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.\n   */\n  request(operationId: string, ids?: string[], options?: §RequestOptions & { query?: Record<string, unknown>; body?: unknown }): Promise<unknown>;\n",
+            "/** The CallWaitingAI client. */\nclass CallWaitingAI {\n  constructor(options?: §ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n  /**\n   * Any operation by its operationId, resolving to the JSON as sent: for what the typed\n   * methods do not take, such as field selection:\n   * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.\n   */\n  request(operationId: string, ids?: string[], options?: §RequestOptions & { query?: Record<string, unknown>; body?: unknown }): §APIPromise<unknown>;\n  /** A client with the given options changed and the rest as this one's, sharing its connection pool. */\n  withOptions(options?: §ClientOptions): CallWaitingAI;\n",
         );
         for top in paths.iter().filter(|p| p.len() == 1) {
             let _ = writeln!(class, "  readonly {}: §{};", top[0], iface(top));
