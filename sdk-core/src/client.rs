@@ -542,7 +542,8 @@ impl Client {
                 observe(&RequestInfo {
                     operation_id: req.op.id,
                     method: req.op.method,
-                    url: built.url().as_str(),
+                    // A password in the base URL never reaches an observer (or its logs).
+                    url: &crate::redact::url(built.url().as_str()),
                     retry,
                 });
             }

@@ -212,13 +212,29 @@ struct NativeClient {
 #[pymethods]
 impl NativeClient {
     /// `options`: `api_key`, `base_url`, `max_retries`, `timeout`, `deadline` (seconds), as
-    /// the user gave them; the core checks them and fills in the rest.
+    /// the user gave them; the core checks them and fills in the rest. `on_request(operation,
+    /// method, url, retry)` is called before every attempt (the Python layer logs through it).
     #[new]
-    #[pyo3(signature = (options=None))]
-    fn new(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (options=None, on_request=None))]
+    fn new(
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyAny>>,
+        on_request: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
         let options = options_json(options)?;
         let version = py.version_info();
-        let builder = Client::builder().user_agent(bindings::user_agent(
+        let mut builder = Client::builder();
+        if let Some(callback) = on_request {
+            builder = builder.on_request(move |info| {
+                Python::attach(|py| {
+                    let args = (info.operation_id, info.method, info.url, info.retry);
+                    if let Err(e) = callback.call1(py, args) {
+                        e.write_unraisable(py, None);
+                    }
+                });
+            });
+        }
+        let builder = builder.user_agent(bindings::user_agent(
             "python",
             &format!(
                 "python/{}.{}.{}",

@@ -131,3 +131,24 @@ def test_with_options_changes_only_what_is_given(make_server) -> None:
     assert client.leads.list().data == []  # the original keeps its own timeout
     with pytest.raises(TypeError, match="max_retries must be a whole number"):
         client.with_options(max_retries=-1)
+
+
+def test_requests_and_retries_are_logged_through_logging_without_secrets(make_server, caplog) -> None:
+    import logging
+
+    flaky = make_server("--fault-rate", "1", "--fault-seed", "7")
+    caplog.set_level(logging.DEBUG, logger="callwaitingai")
+    base = flaky.url.replace("http://", "http://user:hunter2@")
+    client = Client(api_key=KEY, base_url=base, max_retries=1)
+    with pytest.raises(Exception):
+        client.leads.list()
+    lines = [r.getMessage() for r in caplog.records if r.name == "callwaitingai"]
+    assert any(line.startswith("GET ") and "(leads.list)" in line for line in lines), lines
+    assert any(line.startswith("retrying GET ") and "retry 1" in line for line in lines), lines
+    assert not any(KEY in line or "hunter2" in line for line in lines), lines
+    # A logger of the application's own.
+    mine = logging.getLogger("my.app.sdk")
+    mine.setLevel(logging.DEBUG)
+    caplog.clear()
+    Client(api_key=KEY, base_url=flaky.url, logger=mine).health.check()
+    assert any(r.name == "my.app.sdk" and "(health.check)" in r.getMessage() for r in caplog.records)

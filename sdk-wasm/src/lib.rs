@@ -397,4 +397,3 @@ pub fn operations_json() -> String {
 pub fn error_classes_json() -> String {
     Value::Array(bindings::error_class_rows()).to_string()
 }
-

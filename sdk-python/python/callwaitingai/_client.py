@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Any, Mapping, Optional, Sequence, Type, TypeVar
 
@@ -26,6 +27,19 @@ def _given(**options: Any) -> Mapping[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
 
 
+def _attempt_logger(logger: logging.Logger) -> Any:
+    """What the core calls before every attempt: a DEBUG line per request and an INFO line per
+    retry, on `logger` (never the API key; a password in the base URL is redacted)."""
+
+    def log(operation: str, method: str, url: str, retry: int) -> None:
+        if retry:
+            logger.info("retrying %s %s (%s), retry %d", method, url, operation, retry)
+        else:
+            logger.debug("%s %s (%s)", method, url, operation)
+
+    return log
+
+
 class _Base:
     _native: _native.NativeClient
 
@@ -37,14 +51,22 @@ class _Base:
         max_retries: Optional[int] = None,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
+        logger: Optional[logging.Logger] = None,
     ) -> None:
         """`api_key` defaults to `CALLWAITINGAI_API_KEY`, `base_url` (the server's origin) to
         `CALLWAITINGAI_BASE_URL`. `max_retries` counts retries: 1 + max_retries attempts
         (default 2). `timeout` is per attempt, in seconds (default 60); `deadline` bounds a whole
         call, retries and waits included (default 120). The core checks every value and raises
-        `InvalidRequestError` (a `TypeError`) for a bad one."""
+        `InvalidRequestError` (a `TypeError`) for a bad one.
+
+        Requests are logged through `logging`: every attempt at DEBUG and every retry at INFO on
+        `logger` (default `logging.getLogger("callwaitingai")`), when that logger is enabled for
+        INFO as the client is created. `CALLWAITINGAI_LOG=debug` logs from the core to stderr
+        instead."""
+        log = logger if logger is not None else logging.getLogger("callwaitingai")
         self._native = _native.NativeClient(
-            _given(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, deadline=deadline)
+            _given(api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout, deadline=deadline),
+            _attempt_logger(log) if log.isEnabledFor(logging.INFO) else None,
         )
         self._base_url = self._native.base_url
         self._attach_resources()

@@ -1,6 +1,6 @@
 """Stubs of the compiled module (checked against it by mypy.stubtest in CI)."""
 
-from typing import Any, Awaitable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 
 __all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
@@ -11,7 +11,11 @@ _Options = Mapping[str, Any]
 
 @final
 class NativeClient:
-    def __new__(cls, options: Optional[Mapping[str, Any]] = None) -> "NativeClient": ...
+    def __new__(
+        cls,
+        options: Optional[Mapping[str, Any]] = None,
+        on_request: Optional[Callable[[str, str, str, int], None]] = None,
+    ) -> "NativeClient": ...
     def with_options(self, options: Optional[Mapping[str, Any]] = None) -> "NativeClient": ...
     @property
     def base_url(self) -> str: ...

@@ -1,7 +1,15 @@
-//! Generates `sdk-core/src/generated/` from `openapi.yaml`.
+//! `cargo xtask codegen`: every surface derived from `openapi.yaml` and from the core's error
+//! table, in every language.
 //!
-//! The spec is parsed with `openapiv3` (over `serde_yaml_ng`); the output is Rust source run
-//! through `rustfmt`, so `cargo fmt --check` and the drift check agree.
+//! The spec is parsed with `openapiv3` (over `serde_yaml_ng`) and walked once here ([`Gen`],
+//! [`Op`]: the schemas and the operations with their parameters, bodies, responses and list
+//! items); each language's emitter reads that walk: Rust models, schema table and operation
+//! table (this file), Rust resources (`rust_resources.rs`), Python models and resources
+//! (`python.rs`), TypeScript declarations for ES modules and CommonJS (`typescript.rs`), and
+//! the error classes and export lists of Python and JS (`errors.rs`, from
+//! `sdk-core/src/bindings/table.rs`). The fixed parts of generated files are templates in
+//! `xtask/templates/`. Rust output goes through `rustfmt`, so `cargo fmt --check` and the drift
+//! check agree; every output says `@generated` and is listed in `.gitattributes`.
 //!
 //! Conventions read from the spec:
 //! - `x-open-enum: true` on a string enum: the Rust enum gets an `Unknown(String)` variant.

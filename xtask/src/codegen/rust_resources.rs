@@ -1,6 +1,6 @@
 //! The Rust resources (`sdk-core/src/generated/resources.rs`): one handle per resource
 //! (`client.leads()`, `client.chat().sessions()`), every operation a typed method returning a
-//! [`Request`] (or a `ListRequest` with its `<verb>_auto` stream for lists).
+//! `Request` (or a `ListRequest` with its `<verb>_auto` stream for lists).
 
 use std::fmt::Write as _;
 
