@@ -12,8 +12,9 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use callwaitingai::bindings::{self, Style};
-use callwaitingai::webhooks::{self as core, WebhookError};
+use callwaitingai::bindings::webhooks as hooks;
+use callwaitingai::bindings::{self, Failure, Style};
+use callwaitingai::webhooks as core;
 use callwaitingai::{Client, Page};
 use futures::{Stream, StreamExt};
 use napi::bindgen_prelude::*;
@@ -23,11 +24,6 @@ use serde_json::Value;
 /// A client failure as `{class, fields}`.
 fn failure(e: &callwaitingai::Error) -> Value {
     bindings::failure(e, Style::JavaScript).to_json()
-}
-
-/// A webhook failure as `{class, fields}`.
-fn webhook_failure(e: &WebhookError) -> Value {
-    bindings::webhook_failure(e, Style::JavaScript).to_json()
 }
 
 /// A value or the failure that stopped it.
@@ -140,20 +136,22 @@ impl NativeClient {
         typed: Option<bool>,
     ) -> CallOutcome {
         let sent = async {
-            let opts =
-                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?
-                    .validate_response(typed.unwrap_or(false));
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            self.client
-                .operation(&op, &ids, query, body)
-                .options(opts)
-                .send_with_response()
-                .await
+            bindings::calls::prepare_json(
+                Style::JavaScript,
+                &op,
+                ids,
+                query,
+                body,
+                options.as_deref(),
+                typed.unwrap_or(false),
+            )?
+            .send(&self.client)
+            .await
         };
         match sent.await {
-            Ok(r) => CallOutcome {
-                response: Some(bindings::response_fields(Style::JavaScript, &r)),
-                data: Some(r.data),
+            Ok((data, response)) => CallOutcome {
+                data: Some(data),
+                response: Some(response),
                 error: None,
             },
             Err(e) => CallOutcome {
@@ -175,20 +173,22 @@ impl NativeClient {
         typed: Option<bool>,
     ) -> PageOutcome {
         let listed = async {
-            let opts =
-                bindings::options::request_options_json(Style::JavaScript, options.as_deref())?
-                    .validate_response(typed.unwrap_or(false));
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            self.client
-                .list_operation(&op, &ids, query)
-                .options(opts)
-                .send_with_response()
-                .await
+            bindings::calls::prepare_json(
+                Style::JavaScript,
+                &op,
+                ids,
+                query,
+                None,
+                options.as_deref(),
+                typed.unwrap_or(false),
+            )?
+            .list(&self.client)
+            .await
         };
         match listed.await {
-            Ok(r) => PageOutcome {
-                response: Some(bindings::response_fields(Style::JavaScript, &r)),
-                page: Some(NativePage { page: r.data }),
+            Ok((page, response)) => PageOutcome {
+                page: Some(NativePage { page }),
+                response: Some(response),
                 error: None,
             },
             Err(e) => page_outcome(Err(e)),
@@ -301,21 +301,14 @@ fn bytes(payload: Either<String, Uint8Array>) -> Vec<u8> {
     }
 }
 
-/// Verification options from the JS layer; a bad tolerance is invalid input.
-fn verify_options(
-    now: Option<f64>,
-    tolerance: Option<f64>,
-    url: Option<String>,
-) -> callwaitingai::Result<core::VerifyOptions> {
-    let tolerance = match tolerance {
-        Some(t) => bindings::options::tolerance(Style::JavaScript, &bindings::number(t))?,
-        None => None,
-    };
-    Ok(bindings::verify_options(
-        now.map(bindings::unix_secs),
-        tolerance,
-        url,
-    ))
+/// A tolerance or a time from JS (NaN and the infinities included), for the core to check.
+fn js_number(t: Option<f64>) -> Value {
+    t.map(bindings::number).unwrap_or_default()
+}
+
+/// A failure as `{class, fields}`, or null.
+fn failed(r: std::result::Result<(), Failure>) -> Option<Value> {
+    r.err().map(|f| f.to_json())
 }
 
 #[napi]
@@ -332,14 +325,14 @@ pub struct WebhookOutcome {
 /// A verifier for one secret (`whsec_…`, `whpk_…`, `whsk_…`).
 #[napi]
 pub fn create_webhook(secret: String) -> WebhookOutcome {
-    match core::Webhook::new(&secret) {
+    match hooks::webhook(Style::JavaScript, &secret) {
         Ok(inner) => WebhookOutcome {
             webhook: Some(NativeWebhook { inner }),
             error: None,
         },
-        Err(e) => WebhookOutcome {
+        Err(f) => WebhookOutcome {
             webhook: None,
-            error: Some(webhook_failure(&e)),
+            error: Some(f.to_json()),
         },
     }
 }
@@ -356,18 +349,14 @@ impl NativeWebhook {
         now: Option<f64>,
         tolerance: Option<f64>,
     ) -> Option<Value> {
-        let opts = match verify_options(now, tolerance, None) {
-            Ok(o) => o,
-            Err(e) => return Some(failure(&e)),
-        };
-        self.inner
-            .verify_signature(
-                &bytes(payload),
-                bindings::joined_header_pairs(&headers).as_slice(),
-                &opts,
-            )
-            .err()
-            .map(|e| webhook_failure(&e))
+        failed(hooks::check_signature(
+            Style::JavaScript,
+            &self.inner,
+            &bytes(payload),
+            bindings::joined_header_pairs(&headers).as_slice(),
+            &js_number(tolerance),
+            now.map(bindings::unix_secs),
+        ))
     }
 
     #[napi]
@@ -378,9 +367,14 @@ impl NativeWebhook {
         payload: Either<String, Uint8Array>,
     ) -> Outcome {
         Outcome::of(
-            self.inner
-                .try_sign(&msg_id, bindings::unix_secs(timestamp), &bytes(payload)),
-            webhook_failure,
+            hooks::sign(
+                Style::JavaScript,
+                &self.inner,
+                &msg_id,
+                bindings::unix_secs(timestamp),
+                &bytes(payload),
+            ),
+            Failure::to_json,
         )
     }
 }
@@ -396,28 +390,23 @@ pub fn verify_webhook(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Option<Value> {
-    let checked =
-        bindings::provider(&provider).and_then(|p| Ok((p, verify_options(now, tolerance, url)?)));
-    let (provider, opts) = match checked {
-        Ok(c) => c,
-        Err(e) => return Some(failure(&e)),
-    };
-    core::verify(
-        provider,
+    failed(hooks::verify_provider(
+        Style::JavaScript,
+        &provider,
         &bytes(payload),
         bindings::joined_header_pairs(&headers).as_slice(),
         &secret,
-        &opts,
-    )
-    .err()
-    .map(|e| webhook_failure(&e))
+        url,
+        &js_number(tolerance),
+        now.map(bindings::unix_secs),
+    ))
 }
 
 #[napi]
 pub fn meta_subscription_challenge(query: String, verify_token: String) -> Outcome {
     Outcome::of(
-        core::meta_subscription_challenge(&query, &verify_token),
-        webhook_failure,
+        hooks::meta_challenge(Style::JavaScript, &query, &verify_token),
+        Failure::to_json,
     )
 }
 

@@ -12,8 +12,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use callwaitingai::bindings::{self, Failure, Style};
-use callwaitingai::operations::{OPERATIONS, Operation};
-use callwaitingai::{Client, Page, RequestOptions, naming};
+use callwaitingai::{Client, Page};
 use futures::{Stream, StreamExt};
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
@@ -112,95 +111,86 @@ where
     }
 }
 
-fn operation(id: &str) -> PyResult<&'static Operation> {
-    OPERATIONS
-        .iter()
-        .find(|o| o.id == id)
-        .ok_or_else(|| invalid(format!("unknown operation {id}")))
+/// Runs a core future: blocking with the GIL released, or (`asynchronous`) as an awaitable.
+/// Its output becomes Python through `convert`; a failure raises its class.
+fn run<T, F>(
+    py: Python<'_>,
+    asynchronous: bool,
+    fut: F,
+    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<Py<PyAny>>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = callwaitingai::Result<T>> + Send + 'static,
+{
+    let finish = move |py: Python<'_>, r: callwaitingai::Result<T>| match r {
+        Ok(v) => convert(py, v),
+        Err(e) => Err(map_error(py, &e)),
+    };
+    if asynchronous {
+        let awaitable = pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let r = fut.await;
+            Python::attach(|py| finish(py, r))
+        })?;
+        Ok(awaitable.unbind())
+    } else {
+        let r = block_on(py, fut)?;
+        finish(py, r)
+    }
 }
 
-/// Request options from Python (`timeout`, `max_retries`, `deadline`, `extra_headers`,
-/// `idempotency_key`), checked by the core.
-fn options(o: Option<&Bound<'_, PyAny>>) -> PyResult<RequestOptions> {
-    let value = options_json(o)?;
-    bindings::options::request_options(Style::Python, &value)
-        .map_err(|e| Python::attach(|py| map_error(py, &e)))
-}
-
-/// A prepared call: operation, ids, query and body on the wire's names.
-struct Prepared {
-    op: &'static Operation,
-    ids: Vec<String>,
-    query: Option<Value>,
-    body: Option<Value>,
-    opts: RequestOptions,
-}
-
+/// A call as the core prepares it from Python's arguments (snake_case names, options checked).
 fn prepare(
-    op_id: &str,
+    op: &str,
     ids: Vec<String>,
     query: Option<&Bound<'_, PyAny>>,
     body: Option<&Bound<'_, PyAny>>,
     opts: Option<&Bound<'_, PyAny>>,
     typed: bool,
-) -> PyResult<Prepared> {
-    let op = operation(op_id)?;
-    let bad = |e: callwaitingai::Error| Python::attach(|py| map_error(py, &e));
-    let query = match to_json(query)? {
-        Some(q) => Some(naming::query_to_wire(op, q).map_err(bad)?),
-        None => None,
-    };
-    let body = match (to_json(body)?, op.request) {
-        (Some(b), Some(schema)) => Some(naming::to_wire(schema, b).map_err(bad)?),
-        (Some(b), None) => Some(b),
-        (None, _) => None,
-    };
-    Ok(Prepared {
+) -> PyResult<bindings::calls::Call> {
+    let options = options_json(opts)?;
+    bindings::calls::prepare(
+        Style::Python,
         op,
         ids,
-        query,
-        body,
-        // The typed methods' answers must decode as their models, as in Rust.
-        opts: options(opts)?.validate_response(typed),
-    })
+        to_json(query)?,
+        to_json(body)?,
+        &options,
+        typed,
+    )
+    .map_err(|e| Python::attach(|py| map_error(py, &e)))
 }
 
-/// A call's body (snake_case keys) and what its response says besides (status, headers, request
-/// id, replay, rate limit: `callwaitingai::bindings::response_fields`).
-async fn run_call(client: Client, p: Prepared) -> Result<(Value, Value), callwaitingai::Error> {
-    let ids: Vec<&str> = p.ids.iter().map(String::as_str).collect();
-    let res = client
-        .operation(p.op.id, &ids, p.query, p.body)
-        .options(p.opts)
-        .send_with_response()
-        .await?;
-    let meta = bindings::response_fields(Style::Python, &res);
-    let data = match p.op.response {
-        Some(schema) => naming::from_wire(schema, res.data),
-        None => res.data,
-    };
-    Ok((data, meta))
-}
-
-async fn run_list(client: Client, p: Prepared) -> Result<NativePage, callwaitingai::Error> {
-    let ids: Vec<&str> = p.ids.iter().map(String::as_str).collect();
-    let res = client
-        .list_operation(p.op.id, &ids, p.query)
-        .options(p.opts)
-        .send_with_response()
-        .await?;
-    Ok(NativePage {
-        meta: bindings::response_fields(Style::Python, &res),
-        page: res.data,
-        schema: p.op.list_of,
-    })
-}
-
-fn call_result(py: Python<'_>, (data, meta): (Value, Value)) -> PyResult<Py<PyAny>> {
+fn pair(py: Python<'_>, (data, meta): (Value, Value)) -> PyResult<Py<PyAny>> {
     Ok((to_py(py, &data)?, to_py(py, &meta)?)
         .into_pyobject(py)?
         .into_any()
         .unbind())
+}
+
+fn page(
+    py: Python<'_>,
+    (page, meta, schema): (Page<Value>, Value, Option<&'static str>),
+) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, NativePage { page, schema, meta })?.into_any())
+}
+
+fn next(
+    py: Python<'_>,
+    (page, schema): (Option<Page<Value>>, Option<&'static str>),
+) -> PyResult<Py<PyAny>> {
+    match page {
+        Some(page) => Ok(Py::new(
+            py,
+            NativePage {
+                page,
+                schema,
+                meta: Value::Null,
+            },
+        )?
+        .into_any()),
+        None => Ok(py.None()),
+    }
 }
 
 /// The client core, shared by `Client` and `AsyncClient`.
@@ -277,8 +267,8 @@ impl NativeClient {
         self.client.user_agent()
     }
 
-    /// Sends a call, blocking with the GIL released; returns `(status, headers, body)`.
-    #[pyo3(signature = (op, ids, query=None, body=None, opts=None, typed=false))]
+    /// Sends a call: `(body, response)`, blocking with the GIL released, or an awaitable.
+    #[pyo3(signature = (op, ids, query=None, body=None, opts=None, typed=false, asynchronous=false))]
     #[allow(clippy::too_many_arguments)] // the Python signature
     fn request(
         &self,
@@ -289,42 +279,21 @@ impl NativeClient {
         body: Option<&Bound<'_, PyAny>>,
         opts: Option<&Bound<'_, PyAny>>,
         typed: bool,
+        asynchronous: bool,
     ) -> PyResult<Py<PyAny>> {
-        let p = prepare(op, ids, query, body, opts, typed)?;
+        let call = prepare(op, ids, query, body, opts, typed)?;
         let client = self.client.clone();
-        let r = block_on(py, run_call(client, p))?;
-        match r {
-            Ok(r) => call_result(py, r),
-            Err(e) => Err(map_error(py, &e)),
-        }
+        run(
+            py,
+            asynchronous,
+            async move { call.send(&client).await },
+            pair,
+        )
     }
 
-    /// Like `request`, as an awaitable.
-    #[pyo3(signature = (op, ids, query=None, body=None, opts=None, typed=false))]
+    /// The first page of a list (a `NativePage`), blocking or as an awaitable.
+    #[pyo3(signature = (op, ids, query=None, opts=None, typed=false, asynchronous=false))]
     #[allow(clippy::too_many_arguments)] // the Python signature
-    fn request_async<'py>(
-        &self,
-        py: Python<'py>,
-        op: &str,
-        ids: Vec<String>,
-        query: Option<&Bound<'py, PyAny>>,
-        body: Option<&Bound<'py, PyAny>>,
-        opts: Option<&Bound<'py, PyAny>>,
-        typed: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let p = prepare(op, ids, query, body, opts, typed)?;
-        let client = self.client.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let r = run_call(client, p).await;
-            Python::attach(|py| match r {
-                Ok(r) => call_result(py, r),
-                Err(e) => Err(map_error(py, &e)),
-            })
-        })
-    }
-
-    /// The first page of a list, blocking with the GIL released.
-    #[pyo3(signature = (op, ids, query=None, opts=None, typed=false))]
     fn list(
         &self,
         py: Python<'_>,
@@ -333,28 +302,14 @@ impl NativeClient {
         query: Option<&Bound<'_, PyAny>>,
         opts: Option<&Bound<'_, PyAny>>,
         typed: bool,
-    ) -> PyResult<NativePage> {
-        let p = prepare(op, ids, query, None, opts, typed)?;
+        asynchronous: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let call = prepare(op, ids, query, None, opts, typed)?;
+        let schema = call.list_of();
         let client = self.client.clone();
-        block_on(py, run_list(client, p))?.map_err(|e| map_error(py, &e))
-    }
-
-    /// Like `list`, as an awaitable.
-    #[pyo3(signature = (op, ids, query=None, opts=None, typed=false))]
-    fn list_async<'py>(
-        &self,
-        py: Python<'py>,
-        op: &str,
-        ids: Vec<String>,
-        query: Option<&Bound<'py, PyAny>>,
-        opts: Option<&Bound<'py, PyAny>>,
-        typed: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let p = prepare(op, ids, query, None, opts, typed)?;
-        let client = self.client.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let r = run_list(client, p).await;
-            Python::attach(|py| r.map_err(|e| map_error(py, &e)))
+        let fut = async move { Ok((call.list(&client).await?, schema)) };
+        run(py, asynchronous, fut, |py, ((p, meta), schema)| {
+            page(py, (p, meta, schema))
         })
     }
 }
@@ -362,10 +317,7 @@ impl NativeClient {
 fn items_to_py(py: Python<'_>, schema: Option<&str>, items: &[Value]) -> PyResult<Py<PyList>> {
     let list = PyList::empty(py);
     for item in items {
-        let v = match schema {
-            Some(s) => naming::from_wire(s, item.clone()),
-            None => item.clone(),
-        };
+        let v = bindings::calls::named(Style::Python, schema, item.clone());
         list.append(to_py(py, &v)?)?;
     }
     Ok(list.unbind())
@@ -404,36 +356,17 @@ impl NativePage {
         self.page.next_cursor.clone()
     }
 
-    /// The next page, or None after the last.
-    fn next_page(&self, py: Python<'_>) -> PyResult<Option<NativePage>> {
+    /// The next page, or None after the last: blocking, or as an awaitable.
+    #[pyo3(signature = (asynchronous=false))]
+    fn next_page(&self, py: Python<'_>, asynchronous: bool) -> PyResult<Py<PyAny>> {
         let page = self.page.clone();
         let schema = self.schema;
-        let r = block_on(py, async move { page.next_page().await })?;
-        match r {
-            Ok(p) => Ok(p.map(|page| NativePage {
-                page,
-                schema,
-                meta: Value::Null,
-            })),
-            Err(e) => Err(map_error(py, &e)),
-        }
-    }
-
-    /// The next page as an awaitable.
-    fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let page = self.page.clone();
-        let schema = self.schema;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let r = page.next_page().await;
-            Python::attach(|py| match r {
-                Ok(p) => Ok(p.map(|page| NativePage {
-                    page,
-                    schema,
-                    meta: Value::Null,
-                })),
-                Err(e) => Err(map_error(py, &e)),
-            })
-        })
+        run(
+            py,
+            asynchronous,
+            async move { Ok((page.next_page().await?, schema)) },
+            next,
+        )
     }
 
     /// Every item from this page on, fetched lazily by the core.
@@ -457,11 +390,7 @@ struct NativeItems {
 }
 
 fn item_to_py(py: Python<'_>, schema: Option<&str>, v: Value) -> PyResult<Py<PyAny>> {
-    let v = match schema {
-        Some(s) => naming::from_wire(s, v),
-        None => v,
-    };
-    to_py(py, &v)
+    to_py(py, &bindings::calls::named(Style::Python, schema, v))
 }
 
 #[pymethods]

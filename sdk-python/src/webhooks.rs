@@ -1,14 +1,15 @@
 //! Webhook verification for Python: `Webhook`, `verify_webhook`, `meta_subscription_challenge`.
 
-use callwaitingai::bindings::{self, Style};
-use callwaitingai::webhooks::{self as core, WebhookError};
+use callwaitingai::bindings::webhooks as hooks;
+use callwaitingai::bindings::{self, Failure, Style};
+use callwaitingai::webhooks as core;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3::types::{PyDict, PyFloat, PyMapping, PyString};
 
-use crate::{invalid, map_error, payload_bytes, raise, to_py};
+use crate::{invalid, payload_bytes, raise, to_py};
 
-fn verification_error(e: WebhookError) -> PyErr {
-    Python::attach(|py| raise(py, &bindings::webhook_failure(&e, Style::Python)))
+fn raised(f: Failure) -> PyErr {
+    Python::attach(|py| raise(py, &f))
 }
 
 /// Any mapping of headers (dict, Starlette/Flask/Django headers) as pairs.
@@ -37,13 +38,12 @@ fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// The tolerance in seconds, checked by the core; `None` for its default.
-fn tolerance_secs(py: Python<'_>, t: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u64>> {
-    let value = match t.map(|t| t.cast::<pyo3::types::PyFloat>()) {
-        Some(Ok(f)) => bindings::number(f.value()),
-        _ => crate::to_json(t)?.unwrap_or_default(),
-    };
-    bindings::options::tolerance(Style::Python, &value).map_err(|e| map_error(py, &e))
+/// The tolerance as given (the core checks it); floats through `bindings::number`.
+fn tolerance_json(t: Option<&Bound<'_, PyAny>>) -> PyResult<serde_json::Value> {
+    match t.map(|t| t.cast::<PyFloat>()) {
+        Some(Ok(f)) => Ok(bindings::number(f.value())),
+        _ => Ok(crate::to_json(t)?.unwrap_or_default()),
+    }
 }
 
 /// A Standard Webhooks verifier for one secret (`whsec_…`, `whpk_…` or `whsk_…`).
@@ -56,9 +56,9 @@ struct Webhook {
 impl Webhook {
     #[new]
     fn new(secret: &str) -> PyResult<Self> {
-        core::Webhook::new(secret)
+        hooks::webhook(Style::Python, secret)
             .map(|inner| Self { inner })
-            .map_err(verification_error)
+            .map_err(raised)
     }
 
     /// Verifies the raw body against the headers; returns the event exactly as sent.
@@ -71,23 +71,29 @@ impl Webhook {
         now: Option<i64>,
         tolerance: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let tolerance = tolerance_secs(py, tolerance)?;
-        let body = payload_bytes(payload)?;
-        let pairs = header_pairs(headers)?;
-        let opts = bindings::verify_options(now, tolerance, None);
-        let event = self
-            .inner
-            .verify_with(&body, &pairs, &opts)
-            .map_err(verification_error)?;
+        let (body, pairs) = (payload_bytes(payload)?, header_pairs(headers)?);
+        let event = hooks::verify(
+            Style::Python,
+            &self.inner,
+            &body,
+            &pairs,
+            &tolerance_json(tolerance)?,
+            now,
+        )
+        .map_err(raised)?;
         to_py(py, &event)
     }
 
     /// The `webhook-signature` value for a message: `v1,<base64>` (or `v1a,…`).
     fn sign(&self, msg_id: &str, timestamp: i64, payload: &Bound<'_, PyAny>) -> PyResult<String> {
-        let body = payload_bytes(payload)?;
-        self.inner
-            .try_sign(msg_id, timestamp, &body)
-            .map_err(verification_error)
+        hooks::sign(
+            Style::Python,
+            &self.inner,
+            msg_id,
+            timestamp,
+            &payload_bytes(payload)?,
+        )
+        .map_err(raised)
     }
 
     fn __repr__(&self) -> &'static str {
@@ -100,7 +106,6 @@ impl Webhook {
 #[pyo3(signature = (payload, headers, secret, *, provider="standard", url=None, tolerance=None, now=None))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments
 fn verify_webhook(
-    py: Python<'_>,
     payload: &Bound<'_, PyAny>,
     headers: &Bound<'_, PyAny>,
     secret: &str,
@@ -109,18 +114,19 @@ fn verify_webhook(
     tolerance: Option<&Bound<'_, PyAny>>,
     now: Option<i64>,
 ) -> PyResult<()> {
-    let tolerance = tolerance_secs(py, tolerance)?;
-    let provider = bindings::provider(provider).map_err(|e| map_error(py, &e))?;
-    let body = payload_bytes(payload)?;
-    let pairs = header_pairs(headers)?;
-    core::verify(
+    let (body, pairs) = (payload_bytes(payload)?, header_pairs(headers)?);
+    let tolerance = tolerance_json(tolerance)?;
+    hooks::verify_provider(
+        Style::Python,
         provider,
         &body,
         &pairs,
         secret,
-        &bindings::verify_options(now, tolerance, url),
+        url,
+        &tolerance,
+        now,
     )
-    .map_err(verification_error)
+    .map_err(raised)
 }
 
 /// Answers Meta's subscription handshake: `query` is the raw query string or a mapping.
@@ -133,7 +139,7 @@ fn meta_subscription_challenge(query: &Bound<'_, PyAny>, verify_token: &str) -> 
     } else {
         return Err(invalid("query must be a str or a mapping"));
     };
-    core::meta_subscription_challenge(&text, verify_token).map_err(verification_error)
+    hooks::meta_challenge(Style::Python, &text, verify_token).map_err(raised)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -11,8 +11,9 @@
 
 use std::rc::Rc;
 
-use callwaitingai::bindings::{self, Style};
-use callwaitingai::webhooks::{self as core, WebhookError};
+use callwaitingai::bindings::webhooks as hooks;
+use callwaitingai::bindings::{self, Failure, Style};
+use callwaitingai::webhooks as core;
 use callwaitingai::{Client, Page};
 use futures::lock::Mutex;
 use futures::stream::{LocalBoxStream, StreamExt};
@@ -24,11 +25,6 @@ use wasm_bindgen_futures::future_to_promise;
 /// A client failure as `{class, fields}`.
 fn failure(e: &callwaitingai::Error) -> Value {
     bindings::failure(e, Style::JavaScript).to_json()
-}
-
-/// A webhook failure as `{class, fields}`.
-fn webhook_failure(e: &WebhookError) -> Value {
-    bindings::webhook_failure(e, Style::JavaScript).to_json()
 }
 
 /// `{"error": failure}` as JSON text.
@@ -117,32 +113,23 @@ impl NativeClient {
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
-            let prepared = (|| {
-                Ok((
+            let sent = async {
+                bindings::calls::prepare_json(
+                    Style::JavaScript,
+                    &op,
+                    ids,
                     parse_json("query", query)?,
                     parse_json("body", body)?,
-                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?
-                        .validate_response(typed.unwrap_or(false)),
-                ))
-            })();
-            let (query, body, opts) = match prepared {
-                Ok(p) => p,
-                Err(e) => return Ok(failed(&e)),
+                    opts.as_deref(),
+                    typed.unwrap_or(false),
+                )?
+                .send(&client)
+                .await
             };
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let res = client
-                .operation(&op, &ids, query, body)
-                .options(opts)
-                .send_with_response()
-                .await;
-            Ok(match res {
-                Ok(r) => JsValue::from_str(
-                    &json!({
-                        "response": bindings::response_fields(Style::JavaScript, &r),
-                        "data": r.data,
-                    })
-                    .to_string(),
-                ),
+            Ok(match sent.await {
+                Ok((data, response)) => {
+                    JsValue::from_str(&json!({ "response": response, "data": data }).to_string())
+                }
                 Err(e) => failed(&e),
             })
         })
@@ -159,27 +146,23 @@ impl NativeClient {
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
-            let prepared = (|| {
-                Ok((
+            let listed = async {
+                bindings::calls::prepare_json(
+                    Style::JavaScript,
+                    &op,
+                    ids,
                     parse_json("query", query)?,
-                    bindings::options::request_options_json(Style::JavaScript, opts.as_deref())?
-                        .validate_response(typed.unwrap_or(false)),
-                ))
-            })();
-            let (query, opts) = match prepared {
-                Ok(p) => p,
-                Err(e) => return Ok(failed(&e)),
+                    None,
+                    opts.as_deref(),
+                    typed.unwrap_or(false),
+                )?
+                .list(&client)
+                .await
             };
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let res = client
-                .list_operation(&op, &ids, query)
-                .options(opts)
-                .send_with_response()
-                .await;
-            Ok(match res {
-                Ok(r) => NativePage {
-                    response: Some(bindings::response_fields(Style::JavaScript, &r)),
-                    page: r.data,
+            Ok(match listed.await {
+                Ok((page, response)) => NativePage {
+                    page,
+                    response: Some(response),
                 }
                 .into(),
                 Err(e) => failed(&e),
@@ -281,21 +264,14 @@ fn bytes(payload: &JsValue) -> Vec<u8> {
     }
 }
 
-/// Verification options from the JS layer; a bad tolerance is invalid input.
-fn verify_options(
-    now: Option<f64>,
-    tolerance: Option<f64>,
-    url: Option<String>,
-) -> callwaitingai::Result<core::VerifyOptions> {
-    let tolerance = match tolerance {
-        Some(t) => bindings::options::tolerance(Style::JavaScript, &bindings::number(t))?,
-        None => None,
-    };
-    Ok(bindings::verify_options(
-        now.map(bindings::unix_secs),
-        tolerance,
-        url,
-    ))
+/// A tolerance from JS (NaN and the infinities included), for the core to check.
+fn js_number(t: Option<f64>) -> Value {
+    t.map(bindings::number).unwrap_or_default()
+}
+
+/// A failure's JSON text, or nothing.
+fn failed_text(r: Result<(), Failure>) -> Option<String> {
+    r.err().map(|f| f.to_json().to_string())
 }
 
 #[wasm_bindgen]
@@ -306,9 +282,9 @@ pub struct NativeWebhook {
 /// A verifier for one secret, or the failure's JSON text.
 #[wasm_bindgen(js_name = createWebhook)]
 pub fn create_webhook(secret: &str) -> JsValue {
-    match core::Webhook::new(secret) {
+    match hooks::webhook(Style::JavaScript, secret) {
         Ok(inner) => NativeWebhook { inner }.into(),
-        Err(e) => JsValue::from_str(&webhook_failure(&e).to_string()),
+        Err(f) => JsValue::from_str(&f.to_json().to_string()),
     }
 }
 
@@ -324,26 +300,27 @@ impl NativeWebhook {
         now: Option<f64>,
         tolerance: Option<f64>,
     ) -> Option<String> {
-        let opts = match verify_options(now, tolerance, None) {
-            Ok(o) => o,
-            Err(e) => return Some(failure(&e).to_string()),
-        };
-        self.inner
-            .verify_signature(
-                &bytes(payload),
-                bindings::joined_header_pairs(headers).as_slice(),
-                &opts,
-            )
-            .err()
-            .map(|e| webhook_failure(&e).to_string())
+        failed_text(hooks::check_signature(
+            Style::JavaScript,
+            &self.inner,
+            &bytes(payload),
+            bindings::joined_header_pairs(headers).as_slice(),
+            &js_number(tolerance),
+            now.map(bindings::unix_secs),
+        ))
     }
 
     /// `{value}` or `{error}` as JSON text.
     pub fn sign(&self, msg_id: &str, timestamp: f64, payload: &JsValue) -> String {
         outcome(
-            self.inner
-                .try_sign(msg_id, bindings::unix_secs(timestamp), &bytes(payload)),
-            webhook_failure,
+            hooks::sign(
+                Style::JavaScript,
+                &self.inner,
+                msg_id,
+                bindings::unix_secs(timestamp),
+                &bytes(payload),
+            ),
+            Failure::to_json,
         )
     }
 }
@@ -359,29 +336,24 @@ pub fn verify_webhook(
     tolerance: Option<f64>,
     now: Option<f64>,
 ) -> Option<String> {
-    let checked =
-        bindings::provider(provider).and_then(|p| Ok((p, verify_options(now, tolerance, url)?)));
-    let (provider, opts) = match checked {
-        Ok(c) => c,
-        Err(e) => return Some(failure(&e).to_string()),
-    };
-    core::verify(
+    failed_text(hooks::verify_provider(
+        Style::JavaScript,
         provider,
         &bytes(payload),
         bindings::joined_header_pairs(headers).as_slice(),
         secret,
-        &opts,
-    )
-    .err()
-    .map(|e| webhook_failure(&e).to_string())
+        url,
+        &js_number(tolerance),
+        now.map(bindings::unix_secs),
+    ))
 }
 
 /// `{value}` or `{error}` as JSON text.
 #[wasm_bindgen(js_name = metaSubscriptionChallenge)]
 pub fn meta_subscription_challenge(query: &str, verify_token: &str) -> String {
     outcome(
-        core::meta_subscription_challenge(query, verify_token),
-        webhook_failure,
+        hooks::meta_challenge(Style::JavaScript, query, verify_token),
+        Failure::to_json,
     )
 }
 

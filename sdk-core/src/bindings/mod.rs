@@ -3,9 +3,11 @@
 //! failure; [`options`] parses and checks every client, request and webhook option and holds
 //! the defaults; the rest converts what crosses the boundary. Not for application code.
 
+pub mod calls;
 pub mod errors;
 pub mod options;
 mod table;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -322,7 +322,8 @@ pub fn client_json(style: Style, builder: ClientBuilder, text: Option<&str>) -> 
     client(style, builder, &parse(text)?)
 }
 
-fn parse(text: Option<&str>) -> Result<Value> {
+/// Options handed over as JSON text (absent: none).
+pub fn parse(text: Option<&str>) -> Result<Value> {
     match text {
         None => Ok(Value::Null),
         Some(t) => serde_json::from_str(t)

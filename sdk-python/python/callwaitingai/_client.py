@@ -157,7 +157,7 @@ class AsyncClient(_AsyncResources, _Base):
     ) -> Any:
         """Like `Client.request`, as a coroutine."""
         opts = options(timeout, max_retries, extra_headers, idempotency_key)
-        data, _meta = await self._native.request_async(operation_id, list(ids), _query(dict(query) if query else None), body, opts)
+        data, _meta = await self._native.request(operation_id, list(ids), _query(dict(query) if query else None), body, opts, asynchronous=True)
         return data
 
     async def aclose(self) -> None:

@@ -31,16 +31,9 @@ class NativeClient:
         body: Optional[Any] = None,
         opts: Optional[_Options] = None,
         typed: bool = False,
-    ) -> Tuple[Any, Dict[str, Any]]: ...
-    def request_async(
-        self,
-        op: str,
-        ids: Sequence[str],
-        query: Optional[Mapping[str, Any]] = None,
-        body: Optional[Any] = None,
-        opts: Optional[_Options] = None,
-        typed: bool = False,
-    ) -> Awaitable[Tuple[Any, Dict[str, Any]]]: ...
+        asynchronous: bool = False,
+    ) -> Any:
+        """`(body, response)`, or an awaitable of it when `asynchronous`."""
     def list(
         self,
         op: str,
@@ -48,15 +41,9 @@ class NativeClient:
         query: Optional[Mapping[str, Any]] = None,
         opts: Optional[_Options] = None,
         typed: bool = False,
-    ) -> "NativePage": ...
-    def list_async(
-        self,
-        op: str,
-        ids: Sequence[str],
-        query: Optional[Mapping[str, Any]] = None,
-        opts: Optional[_Options] = None,
-        typed: bool = False,
-    ) -> Awaitable["NativePage"]: ...
+        asynchronous: bool = False,
+    ) -> Any:
+        """A `NativePage`, or an awaitable of it when `asynchronous`."""
 
 @final
 class NativePage:
@@ -68,8 +55,8 @@ class NativePage:
     def has_more(self) -> bool: ...
     @property
     def next_cursor(self) -> Optional[str]: ...
-    def next_page(self) -> Optional["NativePage"]: ...
-    def next_page_async(self) -> Awaitable[Optional["NativePage"]]: ...
+    def next_page(self, asynchronous: bool = False) -> Any:
+        """The next page or None, or an awaitable of it when `asynchronous`."""
     def items(self) -> "NativeItems": ...
 
 @final

@@ -167,7 +167,7 @@ class AsyncPage(Generic[T]):
         return self._native.has_more and self._native.next_cursor is not None
 
     async def next_page(self) -> Optional["AsyncPage[T]"]:
-        nxt = await self._native.next_page_async()
+        nxt = await self._native.next_page(asynchronous=True)
         return None if nxt is None else AsyncPage(nxt, self._model)
 
     async def __aiter__(self) -> AsyncIterator[T]:
@@ -190,7 +190,7 @@ class AsyncPageRequest(Generic[T]):
         self._model = model
 
     async def _first(self) -> AsyncPage[T]:
-        native = await self._client._native.list_async(*self._args)
+        native = await self._client._native.list(*self._args, asynchronous=True)
         return AsyncPage(native, self._model)
 
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
@@ -271,15 +271,15 @@ class AsyncResource:
         self._client = client
 
     async def _call(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        data, _meta = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
+        data, _meta = await self._client._native.request(op, list(ids), _query(query), body, opts, True, asynchronous=True)
         return _model(model, data)
 
     async def _call_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], body: Any, model: Any, opts: Options) -> Any:
-        data, meta = await self._client._native.request_async(op, list(ids), _query(query), body, opts, True)
+        data, meta = await self._client._native.request(op, list(ids), _query(query), body, opts, True, asynchronous=True)
         return RawResponse(_model(model, data), meta)
 
     async def _list_raw(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> "RawResponse[AsyncPage[T]]":
-        native = await self._client._native.list_async(op, list(ids), _query(query), opts, True)
+        native = await self._client._native.list(op, list(ids), _query(query), opts, True, asynchronous=True)
         return RawResponse(AsyncPage(native, model), native.response)
 
     def _list(self, op: str, ids: Sequence[str], query: Optional[Dict[str, Any]], model: Type[T], opts: Options) -> AsyncPageRequest[T]:
