@@ -21,8 +21,48 @@ use serde_json::Value;
 
 mod webhooks;
 
+/// The runtime every call runs on (one per process, its threads named `callwaitingai`).
 fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("callwaitingai")
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start the SDK's runtime: {e}"))
+    })
+}
+
+/// Async completions that may still touch Python: the package's `atexit` hook waits for none
+/// (`_native.settle`), so that no runtime thread takes the GIL while the interpreter finalizes.
+static IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Waits (the GIL released) until no async completion is in flight, at most `timeout` seconds;
+/// whether none is left. The package calls it at exit.
+#[pyfunction]
+fn settle(py: Python<'_>, timeout: f64) -> bool {
+    use std::sync::atomic::Ordering;
+    let deadline = std::time::Instant::now() + Duration::from_secs_f64(timeout.clamp(0.0, 60.0));
+    py.detach(|| {
+        while IN_FLIGHT.load(Ordering::Acquire) > 0 {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    })
+}
+
+/// Sets the result (or exception) of an asyncio future unless it was cancelled meanwhile; run
+/// on the event loop through `call_soon_threadsafe`.
+#[pyfunction]
+fn _deliver(future: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) -> PyResult<()> {
+    if future.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    let method = if ok { "set_result" } else { "set_exception" };
+    future.call_method1(method, (value,)).map(drop)
 }
 
 /// Raises the failure's class (from `callwaitingai._errors`) with its attributes.
@@ -111,32 +151,42 @@ where
     }
 }
 
-/// Runs a core future: blocking with the GIL released, or (`asynchronous`) as an awaitable.
-/// Its output becomes Python through `convert`; a failure raises its class.
-fn run<T, F>(
-    py: Python<'_>,
-    asynchronous: bool,
-    fut: F,
-    convert: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
-) -> PyResult<Py<PyAny>>
+/// Runs a core future: blocking with the GIL released, or (`asynchronous`) as an asyncio
+/// future of the running loop, completed from the runtime through `call_soon_threadsafe`. Its
+/// output becomes Python through `convert`; a failure raises its class.
+fn run<T, F, C>(py: Python<'_>, asynchronous: bool, fut: F, convert: C) -> PyResult<Py<PyAny>>
 where
     T: Send + 'static,
     F: std::future::Future<Output = callwaitingai::Result<T>> + Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let finish = move |py: Python<'_>, r: callwaitingai::Result<T>| match r {
         Ok(v) => convert(py, v),
         Err(e) => Err(map_error(py, &e)),
     };
-    if asynchronous {
-        let awaitable = pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let r = fut.await;
-            Python::attach(|py| finish(py, r))
-        })?;
-        Ok(awaitable.unbind())
-    } else {
+    if !asynchronous {
         let r = block_on(py, fut)?;
-        finish(py, r)
+        return finish(py, r);
     }
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let future = event_loop.call_method0("create_future")?;
+    let (event_loop, target) = (event_loop.unbind(), future.clone().unbind());
+    let deliver = wrap_pyfunction!(_deliver, py)?.unbind();
+    IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    runtime().spawn(async move {
+        let r = fut.await;
+        Python::attach(|py| {
+            let (ok, value) = match finish(py, r) {
+                Ok(v) => (true, v),
+                Err(e) => (false, e.into_value(py).into_any()),
+            };
+            // A closed loop (the program moved on) refuses the callback: nothing awaits it.
+            let _ =
+                event_loop.call_method1(py, "call_soon_threadsafe", (deliver, target, ok, value));
+        });
+        IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    });
+    Ok(future.unbind())
 }
 
 /// A call as the core prepares it from Python's arguments (snake_case names, options checked).
@@ -413,16 +463,13 @@ impl NativeItems {
         slf
     }
 
-    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let stream = self.stream.clone();
         let schema = self.schema;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let next = stream.lock().await.next().await;
-            Python::attach(|py| match next {
-                Some(Ok(v)) => item_to_py(py, schema, v),
-                Some(Err(e)) => Err(map_error(py, &e)),
-                None => Err(PyStopAsyncIteration::new_err(())),
-            })
+        let next = async move { stream.lock().await.next().await.transpose() };
+        run(py, true, next, move |py, item| match item {
+            Some(v) => item_to_py(py, schema, v),
+            None => Err(PyStopAsyncIteration::new_err(())),
         })
     }
 }
@@ -467,6 +514,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeItems>()?;
     m.add_function(wrap_pyfunction!(enable_logging, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(settle, m)?)?;
     webhooks::register(m)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 from types import TracebackType
 from typing import Any, Mapping, Optional, Sequence, Type, TypeVar
@@ -11,6 +12,10 @@ from ._generated import _AsyncResources, _SyncResources
 from ._resource import _query, options
 
 __all__ = ["Client", "AsyncClient"]
+
+# At exit, before the interpreter finalizes, let the runtime finish delivering async results:
+# a runtime thread taking the GIL during finalization would crash the process.
+atexit.register(_native.settle, 2.0)
 
 
 class _Closed:

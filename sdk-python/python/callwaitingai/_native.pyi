@@ -3,7 +3,7 @@
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 
-__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
+__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'settle', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
 
 __version__: str
 
@@ -92,3 +92,4 @@ def verify_webhook(
 def meta_subscription_challenge(query: Any, verify_token: str) -> str: ...
 def enable_logging(level: str) -> None: ...
 def defaults() -> Dict[str, Any]: ...
+def settle(timeout: float) -> bool: ...
