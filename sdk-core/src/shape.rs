@@ -100,7 +100,8 @@ fn expected(ty: JsonType) -> &'static str {
     }
 }
 
-fn what(v: &Value) -> &'static str {
+/// A value's JSON type, for error messages (`a string`, `null`…).
+pub(crate) fn what(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -172,19 +172,8 @@ fn string(style: Style, opt: &Opt, v: &Value) -> Result<String> {
         other => Err(Error::InvalidInput(format!(
             "{} must be a string, got {}",
             opt.name(style),
-            type_name(other)
+            crate::shape::what(other)
         ))),
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -270,7 +259,7 @@ pub fn request_options(style: Style, options: &Value) -> Result<RequestOptions> 
             return Err(Error::InvalidInput(format!(
                 "{} must be an object of header names to strings, got {}",
                 HEADERS.name(style),
-                type_name(v)
+                crate::shape::what(v)
             )));
         };
         for (k, v) in h {
@@ -280,7 +269,7 @@ pub fn request_options(style: Style, options: &Value) -> Result<RequestOptions> 
                 other => {
                     return Err(Error::InvalidInput(format!(
                         "the header {k} must be a string, got {}",
-                        type_name(other)
+                        crate::shape::what(other)
                     )));
                 }
             }
@@ -297,7 +286,7 @@ pub fn request_options(style: Style, options: &Value) -> Result<RequestOptions> 
             return Err(Error::InvalidInput(format!(
                 "{} must be an object of wire names to values, got {}",
                 opt.name(style),
-                type_name(v)
+                crate::shape::what(v)
             )));
         };
         for (k, v) in fields {
