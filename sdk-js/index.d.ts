@@ -302,8 +302,8 @@ export interface LeadCreateParams {
   phone?: string;
   /** Company name. */
   company?: string;
-  source?: LeadSource;
-  status?: LeadStatus;
+  source?: 'call' | 'chat' | 'whatsapp' | 'web' | 'manual' | 'sms' | 'email' | 'referral' | 'other';
+  status?: 'new' | 'contacted' | 'qualified' | 'converted' | 'lost';
   /** Free-form notes. */
   notes?: string;
   /** Labels. */
@@ -320,8 +320,8 @@ export interface LeadUpdateParams {
   phone?: string | null;
   /** Company name. */
   company?: string | null;
-  source?: LeadSource;
-  status?: LeadStatus;
+  source?: 'call' | 'chat' | 'whatsapp' | 'web' | 'manual' | 'sms' | 'email' | 'referral' | 'other';
+  status?: 'new' | 'contacted' | 'qualified' | 'converted' | 'lost';
   /** Free-form notes. */
   notes?: string | null;
   /** Labels (replaces the list; `[]` clears it). */
@@ -397,14 +397,14 @@ export interface Call {
 
 /** A call to log. */
 export interface CallCreateParams {
-  direction: CallDirection;
+  direction: 'inbound' | 'outbound';
   /** The caller's number. */
   fromNumber: string;
   /** The number called. */
   toNumber: string;
   /** The lead the call belongs to. */
   leadId?: string;
-  status?: CallStatus;
+  status?: 'ringing' | 'in_progress' | 'completed' | 'missed' | 'failed';
   /** When the call started (default now). */
   startedAt?: string;
   /** A summary of the call. */
@@ -413,7 +413,7 @@ export interface CallCreateParams {
 
 /** Changes to a call; absent fields are left alone, `null` clears. */
 export interface CallUpdateParams {
-  status?: CallStatus;
+  status?: 'ringing' | 'in_progress' | 'completed' | 'missed' | 'failed';
   /** The lead the call belongs to. */
   leadId?: string | null;
   /** When the call ended. */
@@ -492,7 +492,7 @@ export interface ChatMessageParams {
   sessionId?: string;
   /** The lead to link a new session to. */
   leadId?: string;
-  channel?: ChatChannel;
+  channel?: 'web' | 'whatsapp' | 'sms' | 'telegram';
 }
 
 /** The outcome of sending a message. */
@@ -858,9 +858,9 @@ export interface LeadsListParams {
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'name' | '-name';
   /** Only leads with this status. */
-  status?: LeadStatus;
+  status?: 'new' | 'contacted' | 'qualified' | 'converted' | 'lost';
   /** Only leads from this source. */
-  source?: LeadSource;
+  source?: 'call' | 'chat' | 'whatsapp' | 'web' | 'manual' | 'sms' | 'email' | 'referral' | 'other';
   /** Only items created at or after this instant. */
   createdAfter?: string;
   /** Only items created before this instant. */
@@ -883,9 +883,9 @@ export interface CallsListParams {
   /** Sort order; a leading `-` sorts descending. Default `-createdAt`. */
   sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt' | 'startedAt' | '-startedAt';
   /** Only calls with this status. */
-  status?: CallStatus;
+  status?: 'ringing' | 'in_progress' | 'completed' | 'missed' | 'failed';
   /** Only calls in this direction. */
-  direction?: CallDirection;
+  direction?: 'inbound' | 'outbound';
   /** Only calls linked to this lead. */
   leadId?: string;
   /** Only items created at or after this instant. */
@@ -910,7 +910,7 @@ export interface ChatSessionsListParams {
   /** Only sessions linked to this lead. */
   leadId?: string;
   /** Only sessions on this channel. */
-  channel?: ChatChannel;
+  channel?: 'web' | 'whatsapp' | 'sms' | 'telegram';
   /** Only items created at or after this instant. */
   createdAfter?: string;
   /** Only items created before this instant. */
@@ -983,7 +983,7 @@ export interface WebhooksDeliveriesParams {
   /** Items to skip (an alternative to `cursor`; not stable under concurrent writes). */
   offset?: number;
   /** Only deliveries with this status. */
-  status?: WebhookDeliveryStatus;
+  status?: 'pending' | 'succeeded' | 'failed';
   /** Only deliveries of this event type. */
   eventType?: string;
 }

@@ -68,6 +68,10 @@ test('the types are right in every module mode (attw, and tsc as users compile)'
     tsc(project, { module: 'commonjs', moduleResolution: 'node10' }, { 'req.ts': required });
     tsc(project, { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true }, { 'interop.ts': imported });
     tsc(project, { module: 'esnext', moduleResolution: 'bundler' }, { 'bundled.ts': imported });
+    // Inputs are typed strictly: an enum value that does not exist does not compile.
+    const typo = `import CallWaitingAI from '@callwaitingai/sdk';
+      void new CallWaitingAI({ apiKey: 'cw_test' }).leads.create({ name: 'Ada', status: 'qualifed' });\n`;
+    assert.throws(() => tsc(project, { module: 'esnext', moduleResolution: 'bundler' }, { 'typo.ts': typo }), (e) => /error TS\d+/.test(String(e.stdout)) && /qualifed/.test(String(e.stdout)));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -67,6 +67,20 @@ impl Gen<'_> {
         }
     }
 
+    /// An input's type: a string enum as its strict union of values, anything else by name.
+    fn ts_input_ref(&self, reference: &str) -> String {
+        match self.schema(ref_name(reference)).map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::String(st))) if !st.enumeration.is_empty() => st
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|v| format!("'{v}'"))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            _ => self.ts_ref(reference),
+        }
+    }
+
     fn ts_doc(s: &mut String, text: &str, indent: &str) {
         let text = text.trim();
         if text.is_empty() {
@@ -95,6 +109,7 @@ impl Gen<'_> {
             PRELUDE,
             &[("errors", super::errors::typescript())],
         ));
+        let inputs: Vec<String> = self.ops()?.into_iter().filter_map(|o| o.request).collect();
         for (name, schema) in &self.schemas {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
@@ -118,8 +133,14 @@ impl Gen<'_> {
                 SchemaKind::Type(Type::Object(obj)) => {
                     Self::ts_doc(&mut s, doc(schema), "");
                     let _ = writeln!(s, "export interface {name} {{");
+                    // A request body types its enums strictly (a typo is a type error); what the
+                    // API answers stays open to values a newer server adds.
+                    let input = inputs.iter().any(|i| i == name);
                     for (prop, p) in &obj.properties {
                         let (ty, nullable, d) = match p {
+                            ReferenceOr::Reference { reference } if input => {
+                                (self.ts_input_ref(reference), false, String::new())
+                            }
                             ReferenceOr::Reference { reference } => {
                                 (self.ts_ref(reference), false, String::new())
                             }
@@ -163,7 +184,7 @@ impl Gen<'_> {
                 let ty = match &data.format {
                     ParameterSchemaOrContent::Schema(ReferenceOr::Item(x)) => self.ts_type(x),
                     ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
-                        self.ts_ref(reference)
+                        self.ts_input_ref(reference)
                     }
                     _ => "unknown".into(),
                 };
