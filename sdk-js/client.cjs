@@ -218,13 +218,15 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         const query = takesQuery ? params : undefined;
         const body = takesBody ? params ?? {} : undefined;
         if (listOf) {
-          return new PagePromise(async () => {
-            const out = await client._native.list(id, ids, query ?? null, json(options), true);
-            return { data: new Page(unwrap(out, 'page')), response: out.response };
-          });
+          return new PagePromise(() =>
+            logged(client, id, (async () => {
+              const out = await client._native.list(id, ids, query ?? null, json(options), true);
+              return { data: new Page(unwrap(out, 'page')), response: out.response };
+            })()),
+          );
         }
         return new APIPromise(
-          client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => ({ data: unwrap(out, 'data'), response: out.response })),
+          logged(client, id, client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => ({ data: unwrap(out, 'data'), response: out.response }))),
         );
       };
       target[verb] = (...args) => {
@@ -239,6 +241,33 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     }
   }
 
+  /** `logLevel` (checked by the core): how much the client tells its `logger`. */
+  const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'];
+
+  /**
+   * Logs one call on the client's logger: its outcome at `debug` (operation, status, request
+   * id, time), its failure at `info` (class, status, request id). Never the API key or a body.
+   */
+  function logged(client, id, outcome) {
+    const log = client[LOG];
+    if (!log) return outcome;
+    const started = Date.now();
+    return outcome.then(
+      (o) => {
+        const r = o.response ?? {};
+        log('debug', `callwaitingai: ${id} ${r.status ?? ''} ${r.requestId ?? ''} ${Date.now() - started}ms`);
+        return o;
+      },
+      (e) => {
+        log('info', `callwaitingai: ${id} failed: ${e && e.name} ${e && e.status != null ? e.status : ''} ${(e && e.requestId) ?? ''} ${Date.now() - started}ms`);
+        throw e;
+      },
+    );
+  }
+
+  /** Where a client keeps its log function. */
+  const LOG = Symbol('log');
+
   /** Where withOptions hands a new client its native half (not an option users can pass). */
   const NATIVE = Symbol('native client');
 
@@ -250,8 +279,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
      */
     constructor(opts = {}) {
       const options = { ...opts, apiKey: opts.apiKey ?? env('CALLWAITINGAI_API_KEY'), baseURL: opts.baseURL ?? env('CALLWAITINGAI_BASE_URL') };
-      const nativeClient = opts[NATIVE] ?? unwrap(native.createClient(json(options), runtime), 'client');
+      const nativeClient = opts[NATIVE] ?? unwrap(native.createClient(json({ ...options, logger: undefined }), runtime), 'client');
       Object.defineProperty(this, '_native', { value: nativeClient, enumerable: false });
+      // The core has checked logLevel; the logger defaults to the console.
+      const level = LOG_LEVELS.indexOf(opts.logLevel ?? 'off');
+      const logger = opts.logger ?? console;
+      const log = opts[LOG] !== undefined ? opts[LOG] : level > 0 ? (at, message) => LOG_LEVELS.indexOf(at) <= level && logger[at](message) : null;
+      Object.defineProperty(this, LOG, { value: log, enumerable: false });
       attachResources(this);
     }
 
@@ -260,7 +294,11 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
      * connection pool: `client.withOptions({ timeout: 300_000 }).calls.list()`.
      */
     withOptions(opts = {}) {
-      return new CallWaitingAI({ [NATIVE]: unwrap(this._native.withOptions(json(opts)), 'client') });
+      const { logger, logLevel, ...rest } = opts;
+      const native = unwrap(this._native.withOptions(json({ ...rest, logLevel })), 'client');
+      // Logging as this client's unless the options change it.
+      const keep = logger === undefined && logLevel === undefined;
+      return new CallWaitingAI({ [NATIVE]: native, [LOG]: keep ? this[LOG] : undefined, logger, logLevel });
     }
 
     get baseURL() {

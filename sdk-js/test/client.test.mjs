@@ -246,3 +246,27 @@ test('withResponse gives the status, headers, request id, replay and rate limit;
   assert.deepEqual((await base.leads.list()).data, []);
   assert.throws(() => base.withOptions({ maxRetries: -1 }), sdk.InvalidRequestError);
 });
+
+test('a logger and a log level of the client: every call at debug, failures at info, never the key', async (t) => {
+  const url = await startServer(t);
+  const lines = [];
+  const logger = { error: (m) => lines.push(['error', m]), warn: (m) => lines.push(['warn', m]), info: (m) => lines.push(['info', m]), debug: (m) => lines.push(['debug', m]) };
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, logger, logLevel: 'debug' });
+  await client.leads.create({ name: 'Ada' });
+  await client.leads.list();
+  await client.leads.retrieve('lead_missing').catch(() => {});
+  assert.ok(lines.some(([l, m]) => l === 'debug' && /leads\.create 201 req_/.test(m)), JSON.stringify(lines));
+  assert.ok(lines.some(([l, m]) => l === 'debug' && /leads\.list 200 req_/.test(m)), JSON.stringify(lines));
+  assert.ok(lines.some(([l, m]) => l === 'info' && /leads\.retrieve failed: NotFoundError 404 req_/.test(m)), JSON.stringify(lines));
+  assert.ok(!lines.some(([, m]) => m.includes(KEY)));
+  // Quieter levels log less; a derived client keeps its parent's logging.
+  lines.length = 0;
+  const quiet = client.withOptions({ logLevel: 'info', logger });
+  await quiet.leads.list();
+  await quiet.leads.retrieve('lead_missing').catch(() => {});
+  assert.deepEqual(lines.map(([l]) => l), ['info']);
+  lines.length = 0;
+  await client.withOptions({ timeout: 5000 }).leads.list();
+  assert.equal(lines.length, 1);
+  assert.throws(() => new CallWaitingAI({ apiKey: KEY, baseURL: url, logLevel: 'loud' }), (e) => e instanceof sdk.InvalidRequestError && /logLevel must be one of off, error, warn, info, debug/.test(e.message));
+});

@@ -133,7 +133,8 @@ test('toString never shows a password in the base URL', () => {
 test('a typed answer that is not the model is an APIResponseValidationError; a raw call takes it as sent', async (t) => {
   const body = '{"foo":1}';
   const { url } = await rawServer(t, (sock) =>
-    sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+    // `connection: close`: three calls, and a closed connection must not be picked from the pool.
+    sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
   );
   const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
   const e = await client.leads.retrieve('lead_1').then(() => null, (err) => err);

@@ -227,7 +227,7 @@ def test_a_typed_answer_that_is_not_the_model_is_a_validation_error(raw_server):
 
     def reply(conn: socket.socket) -> None:
         conn.sendall(
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\n"
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_bad\r\nconnection: close\r\n"
             + f"content-length: {len(body)}\r\n\r\n".encode()
             + body
         )

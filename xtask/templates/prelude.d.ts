@@ -111,4 +111,11 @@ export interface ClientOptions {
   timeout?: number;
   /** The overall deadline of a call, retries and waits included, in milliseconds (default 120000). */
   deadline?: number;
+  /**
+   * What the client tells `logger` (default `'off'`): every call's outcome at `'debug'`
+   * (operation, status, request id, time), every failure at `'info'`. Never the API key.
+   */
+  logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug';
+  /** Where the client logs (default `console`). */
+  logger?: Pick<Console, 'error' | 'warn' | 'info' | 'debug'>;
 }

@@ -72,7 +72,28 @@ const TOLERANCE: Opt = Opt {
     javascript: "tolerance",
 };
 
-const CLIENT_OPTIONS: &[Opt] = &[API_KEY, BASE_URL, MAX_RETRIES, TIMEOUT, DEADLINE];
+const LOG_LEVEL: Opt = Opt {
+    python: "log_level",
+    javascript: "logLevel",
+};
+/// The JS client's logger object: the JS layer keeps it (it never reaches the core as data).
+const LOGGER: Opt = Opt {
+    python: "logger",
+    javascript: "logger",
+};
+
+/// The levels of `logLevel`, quietest first.
+pub const LOG_LEVELS: &[&str] = &["off", "error", "warn", "info", "debug"];
+
+const CLIENT_OPTIONS: &[Opt] = &[
+    API_KEY,
+    BASE_URL,
+    MAX_RETRIES,
+    TIMEOUT,
+    DEADLINE,
+    LOG_LEVEL,
+    LOGGER,
+];
 const REQUEST_OPTIONS: &[Opt] = &[
     MAX_RETRIES,
     TIMEOUT,
@@ -235,6 +256,16 @@ pub fn client(style: Style, builder: ClientBuilder, options: &Value) -> Result<C
     }
     if let Some(v) = get(m, style, &DEADLINE) {
         b = b.deadline(duration(style, &DEADLINE, v)?);
+    }
+    if let Some(v) = get(m, style, &LOG_LEVEL)
+        && !v.as_str().is_some_and(|l| LOG_LEVELS.contains(&l))
+    {
+        return Err(Error::InvalidInput(format!(
+            "{} must be one of {}, got {}",
+            LOG_LEVEL.name(style),
+            LOG_LEVELS.join(", "),
+            shown(v)
+        )));
     }
     b.build()
 }
