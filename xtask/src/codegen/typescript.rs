@@ -1,45 +1,166 @@
-//! The Node (and browser) SDK's TypeScript declarations, generated from the spec into
-//! `sdk-js/index.d.ts` (copied into both packages by their builds): models, parameters, resources, the client, errors and webhooks.
+//! The TypeScript declarations of both JS packages, generated from the spec into
+//! `sdk-js/index.d.ts` (CommonJS) and `sdk-js/index.d.mts` (ES modules), which both packages'
+//! builds copy: models, parameters, resources, the client, errors and webhooks. The layout is
+//! `xtask/templates/typescript/`; this file decides the types.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Result, bail};
 use openapiv3::{
     AdditionalProperties, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
     Type,
 };
+use serde::Serialize;
 
-use super::{Gen, Op, doc, pascal, ref_name};
+use super::errors::{ERROR_CLASSES, ERROR_FIELDS};
+use super::spec::{Gen, Op, doc, enum_values, pascal, ref_name};
+use super::{Files, render};
 
-pub fn out_path() -> PathBuf {
-    Path::new("sdk-js").join("index.d.ts")
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Declaration {
+    /// An open string enum: its values, or any string a newer server sends.
+    Enum {
+        name: String,
+        doc: String,
+        values: String,
+    },
+    Interface {
+        name: String,
+        doc: String,
+        props: Vec<Prop>,
+    },
 }
 
-/// The hand-written part of the declarations (pages, webhooks, options), around the error
-/// classes written from the core's table.
-const PRELUDE: &str = include_str!("../../templates/prelude.d.ts");
+#[derive(Serialize)]
+struct Prop {
+    name: String,
+    doc: String,
+    optional: bool,
+    ty: String,
+}
+
+#[derive(Serialize)]
+struct Query {
+    operation: String,
+    name: String,
+    props: Vec<Prop>,
+}
+
+#[derive(Serialize)]
+struct Resource {
+    name: String,
+    interface: String,
+    children: Vec<Resource>,
+    methods: Vec<Method>,
+}
+
+#[derive(Serialize)]
+struct Method {
+    doc: String,
+    name: String,
+    args: Vec<String>,
+    returns: String,
+}
+
+#[derive(Serialize)]
+struct ErrorView {
+    name: &'static str,
+    parent: &'static str,
+    doc: &'static str,
+    also: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ErrorField {
+    name: &'static str,
+    doc: &'static str,
+    ty: &'static str,
+    optional: bool,
+}
+
+/// A JSDoc comment at `indent`, each line ending in a newline; "" for no text.
+pub fn doc_comment(text: &str, indent: &str) -> String {
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| l.replace("*/", "* /"))
+        .collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [one] => format!("{indent}/** {one} */\n"),
+        _ => {
+            let body: String = lines.iter().map(|l| format!("{indent} * {l}\n")).collect();
+            format!("{indent}/**\n{body}{indent} */\n")
+        }
+    }
+}
+
+/// `sdk-js/index.d.ts` and `sdk-js/index.d.mts`.
+pub fn files(g: &Gen<'_>, files: &mut Files) -> Result<()> {
+    let ops = g.ops()?;
+    let errors: Vec<ErrorView> = ERROR_CLASSES
+        .iter()
+        .map(|c| ErrorView {
+            name: c.name,
+            parent: c.parent.unwrap_or("Error"),
+            doc: c.doc,
+            also: c.also,
+        })
+        .collect();
+    // `message` is Error's own.
+    let error_fields: Vec<ErrorField> = ERROR_FIELDS
+        .iter()
+        .filter(|f| f.javascript != "message")
+        .map(|f| ErrorField {
+            name: f.javascript,
+            doc: f.doc,
+            ty: f.typescript_type.trim_end_matches(" | undefined"),
+            optional: f.typescript_type.ends_with("| undefined"),
+        })
+        .collect();
+    let paths = g.resource_paths(&ops, heck::ToLowerCamelCase::to_lower_camel_case);
+    let resources = paths
+        .iter()
+        .map(|p| g.ts_resource(&ops, &paths, p))
+        .collect::<Result<Vec<_>>>()?;
+    let tops: Vec<&Resource> = paths
+        .iter()
+        .zip(&resources)
+        .filter(|(p, _)| p.len() == 1)
+        .map(|(_, r)| r)
+        .collect();
+    let base = Path::new("sdk-js");
+    for (cjs, name) in [(true, "index.d.ts"), (false, "index.d.mts")] {
+        let text = render(
+            "typescript/index.d.ts.j2",
+            serde_json::json!({
+                "cjs": cjs,
+                "errors": errors,
+                "error_fields": error_fields,
+                "declarations": g.ts_declarations(&ops)?,
+                "queries": g.ts_queries(&ops)?,
+                "resources": resources,
+                "tops": tops,
+            }),
+        )?;
+        files.insert(base.join(name), text);
+    }
+    Ok(())
+}
 
 impl Gen<'_> {
-    fn ts_ref(&self, reference: &str) -> String {
-        ref_name(reference).to_string()
-    }
-
     fn ts_type(&self, s: &Schema) -> String {
         match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => st
-                .enumeration
-                .iter()
-                .flatten()
-                .map(|v| format!("'{v}'"))
-                .collect::<Vec<_>>()
-                .join(" | "),
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                union(st.enumeration.iter().flatten())
+            }
             SchemaKind::Type(Type::String(_)) => "string".into(),
             SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
             SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => "number".into(),
             SchemaKind::Type(Type::Array(arr)) => {
                 let item = match &arr.items {
-                    Some(ReferenceOr::Reference { reference }) => self.ts_ref(reference),
+                    Some(ReferenceOr::Reference { reference }) => ref_name(reference).to_string(),
                     Some(ReferenceOr::Item(i)) => self.ts_type(i),
                     None => "unknown".into(),
                 };
@@ -52,7 +173,7 @@ impl Gen<'_> {
             SchemaKind::Type(Type::Object(obj)) => match &obj.additional_properties {
                 Some(AdditionalProperties::Schema(inner)) => {
                     let item = match inner.as_ref() {
-                        ReferenceOr::Reference { reference } => self.ts_ref(reference),
+                        ReferenceOr::Reference { reference } => ref_name(reference).to_string(),
                         ReferenceOr::Item(i) => self.ts_type(i),
                     };
                     format!("Record<string, {item}>")
@@ -60,7 +181,7 @@ impl Gen<'_> {
                 _ => "Record<string, unknown>".into(),
             },
             SchemaKind::Any(any) if any.all_of.len() == 1 => match &any.all_of[0] {
-                ReferenceOr::Reference { reference } => self.ts_ref(reference),
+                ReferenceOr::Reference { reference } => ref_name(reference).to_string(),
                 ReferenceOr::Item(i) => self.ts_type(i),
             },
             _ => "unknown".into(),
@@ -69,249 +190,181 @@ impl Gen<'_> {
 
     /// An input's type: a string enum as its strict union of values, anything else by name.
     fn ts_input_ref(&self, reference: &str) -> String {
-        match self.schema(ref_name(reference)).map(|s| &s.schema_kind) {
-            Some(SchemaKind::Type(Type::String(st))) if !st.enumeration.is_empty() => st
-                .enumeration
-                .iter()
-                .flatten()
-                .map(|v| format!("'{v}'"))
-                .collect::<Vec<_>>()
-                .join(" | "),
-            _ => self.ts_ref(reference),
+        match self.schema(ref_name(reference)).and_then(enum_values) {
+            Some(values) => union(values.iter()),
+            None => ref_name(reference).to_string(),
         }
     }
 
-    fn ts_doc(s: &mut String, text: &str, indent: &str) {
-        let text = text.trim();
-        if text.is_empty() {
-            return;
-        }
-        let lines: Vec<&str> = text.lines().collect();
-        if lines.len() == 1 {
-            let _ = writeln!(s, "{indent}/** {} */", lines[0].replace("*/", "* /"));
-        } else {
-            let _ = writeln!(s, "{indent}/**");
-            for l in lines {
-                let _ = writeln!(s, "{indent} * {}", l.replace("*/", "* /"));
-            }
-            let _ = writeln!(s, "{indent} */");
-        }
-    }
-
-    /// Everything but the client class, and the client class (see [`esm`] and [`commonjs`]).
-    pub(super) fn typescript(&self) -> Result<(String, String)> {
-        let mut s = String::from(
-            "// @generated by `cargo xtask codegen` from openapi.yaml. Do not edit by hand.\n\
-             // Types of @callwaitingai/sdk (Node) and @callwaitingai/web (browsers and edge runtimes).\n",
-        );
-        s.push('\n');
-        s.push_str(&super::render(
-            PRELUDE,
-            &[("errors", super::errors::typescript())],
-        ));
-        let inputs: Vec<String> = self.ops()?.into_iter().filter_map(|o| o.request).collect();
+    /// The models: open enums and interfaces.
+    fn ts_declarations(&self, ops: &[Op<'_>]) -> Result<Vec<Declaration>> {
+        let inputs: Vec<&str> = ops.iter().filter_map(|o| o.request.as_deref()).collect();
+        let mut out = Vec::new();
         for (name, schema) in &self.schemas {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
-                    Self::ts_doc(
-                        &mut s,
-                        &format!(
-                            "{}\nValues a newer server adds are kept as strings.",
-                            doc(schema)
-                        ),
-                        "",
-                    );
-                    let values = st
-                        .enumeration
-                        .iter()
-                        .flatten()
-                        .map(|v| format!("'{v}'"))
-                        .collect::<Vec<_>>()
-                        .join(" | ");
-                    let _ = writeln!(s, "export type {name} = {values} | (string & {{}});\n");
+                    out.push(Declaration::Enum {
+                        name: name.to_string(),
+                        doc: doc(schema).to_string(),
+                        values: union(st.enumeration.iter().flatten()),
+                    });
                 }
                 SchemaKind::Type(Type::Object(obj)) => {
-                    Self::ts_doc(&mut s, doc(schema), "");
-                    let _ = writeln!(s, "export interface {name} {{");
                     // A request body types its enums strictly (a typo is a type error); what the
                     // API answers stays open to values a newer server adds.
-                    let input = inputs.iter().any(|i| i == name);
-                    for (prop, p) in &obj.properties {
-                        let (ty, nullable, d) = match p {
-                            ReferenceOr::Reference { reference } if input => {
-                                (self.ts_input_ref(reference), false, String::new())
+                    let input = inputs.contains(name);
+                    let props = obj
+                        .properties
+                        .iter()
+                        .map(|(prop, p)| {
+                            let (ty, nullable, d) = match p {
+                                ReferenceOr::Reference { reference } if input => {
+                                    (self.ts_input_ref(reference), false, String::new())
+                                }
+                                ReferenceOr::Reference { reference } => {
+                                    (ref_name(reference).to_string(), false, String::new())
+                                }
+                                ReferenceOr::Item(ps) => (
+                                    self.ts_type(ps),
+                                    ps.schema_data.nullable,
+                                    doc(ps).to_string(),
+                                ),
+                            };
+                            Prop {
+                                name: prop.clone(),
+                                doc: d,
+                                optional: !obj.required.iter().any(|r| r == prop),
+                                ty: if nullable { format!("{ty} | null") } else { ty },
                             }
-                            ReferenceOr::Reference { reference } => {
-                                (self.ts_ref(reference), false, String::new())
-                            }
-                            ReferenceOr::Item(ps) => (
-                                self.ts_type(ps),
-                                ps.schema_data.nullable,
-                                doc(ps).to_string(),
-                            ),
-                        };
-                        Self::ts_doc(&mut s, &d, "  ");
-                        let required = obj.required.iter().any(|r| r == prop);
-                        let ty = if nullable { format!("{ty} | null") } else { ty };
-                        let _ = writeln!(s, "  {prop}{}: {ty};", if required { "" } else { "?" });
-                    }
-                    s.push_str("}\n\n");
+                        })
+                        .collect();
+                    out.push(Declaration::Interface {
+                        name: name.to_string(),
+                        doc: doc(schema).to_string(),
+                        props,
+                    });
                 }
                 _ => bail!("{name}: unsupported schema for TypeScript"),
             }
         }
-        s.push_str("/** The payload of any webhook event. */\nexport type AnyWebhookEvent = LeadEvent | CallEvent | ChatMessageEvent | PaymentEvent | WebhookTestEvent;\n\n");
-        // Query parameter interfaces.
-        let ops = self.ops()?;
-        for op in &ops {
-            let query: Vec<&Parameter> = op
+        Ok(out)
+    }
+
+    /// One interface of query parameters per operation that takes any.
+    fn ts_queries(&self, ops: &[Op<'_>]) -> Result<Vec<Query>> {
+        let mut out = Vec::new();
+        for op in ops {
+            let props: Vec<Prop> = op
                 .params
                 .iter()
                 .filter(|p| matches!(p, Parameter::Query { .. }))
-                .copied()
-                .collect();
-            if query.is_empty() {
-                continue;
-            }
-            let _ = writeln!(
-                s,
-                "/** Query parameters of `{}`. */\nexport interface {}Params {{",
-                op.id,
-                pascal(&op.id)
-            );
-            for p in query {
-                let data = p.parameter_data_ref();
-                let ty = match &data.format {
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(x)) => self.ts_type(x),
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
-                        self.ts_input_ref(reference)
+                .map(|p| {
+                    let data = p.parameter_data_ref();
+                    let ty = match &data.format {
+                        ParameterSchemaOrContent::Schema(ReferenceOr::Item(x)) => self.ts_type(x),
+                        ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                            self.ts_input_ref(reference)
+                        }
+                        ParameterSchemaOrContent::Content(_) => "unknown".into(),
+                    };
+                    Prop {
+                        name: data.name.clone(),
+                        doc: data.description.clone().unwrap_or_default(),
+                        optional: true,
+                        ty,
                     }
-                    _ => "unknown".into(),
-                };
-                if let Some(d) = &data.description {
-                    Self::ts_doc(&mut s, d, "  ");
-                }
-                let _ = writeln!(s, "  {}?: {ty};", data.name);
+                })
+                .collect();
+            if !props.is_empty() {
+                out.push(Query {
+                    operation: op.id.clone(),
+                    name: format!("{}Params", pascal(&op.id)),
+                    props,
+                });
             }
-            s.push_str("}\n\n");
         }
-        let (resources, class) = self.ts_resources(&ops)?;
-        s.push_str(&resources);
-        Ok((s, class))
+        Ok(out)
     }
 
-    fn ts_resources(&self, ops: &[Op<'_>]) -> Result<(String, String)> {
+    fn ts_resource(
+        &self,
+        ops: &[Op<'_>],
+        paths: &[Vec<String>],
+        path: &[String],
+    ) -> Result<Resource> {
         let camel = |p: &str| heck::ToLowerCamelCase::to_lower_camel_case(p);
-        let mut paths: Vec<Vec<String>> = Vec::new();
-        for op in ops {
-            let parts: Vec<String> = op.id.split('.').map(&camel).collect();
-            for i in 1..parts.len() {
-                let prefix = parts[..i].to_vec();
-                if !paths.contains(&prefix) {
-                    paths.push(prefix);
-                }
-            }
-        }
-        let iface = |path: &[String]| {
+        let interface = |path: &[String]| {
             format!(
                 "{}Resource",
                 path.iter().map(|p| pascal(p)).collect::<String>()
             )
         };
-        let mut s = String::new();
-        for path in &paths {
-            let _ = writeln!(s, "export interface {} {{", iface(path));
-            for child in paths
+        let children = paths
+            .iter()
+            .filter(|c| c.len() == path.len() + 1 && c.starts_with(path))
+            .map(|c| Resource {
+                name: c[c.len() - 1].clone(),
+                interface: interface(c),
+                children: Vec::new(),
+                methods: Vec::new(),
+            })
+            .collect();
+        let mut methods = Vec::new();
+        for op in ops {
+            let parts: Vec<String> = op.id.split('.').map(camel).collect();
+            if parts[..parts.len() - 1] != path[..] {
+                continue;
+            }
+            let mut args: Vec<String> = op
+                .params
                 .iter()
-                .filter(|c| c.len() == path.len() + 1 && c.starts_with(path))
-            {
-                let _ = writeln!(
-                    s,
-                    "  readonly {}: {};",
-                    child[child.len() - 1],
-                    iface(child)
-                );
-            }
-            for op in ops {
-                let parts: Vec<String> = op.id.split('.').map(&camel).collect();
-                if parts[..parts.len() - 1] != path[..] {
-                    continue;
-                }
-                let verb = &parts[parts.len() - 1];
-                let mut args: Vec<String> = Vec::new();
-                for p in &op.params {
-                    if let Parameter::Path { parameter_data, .. } = p {
-                        args.push(format!("{}: string", parameter_data.name));
+                .filter_map(|p| match p {
+                    Parameter::Path { parameter_data, .. } => {
+                        Some(format!("{}: string", parameter_data.name))
                     }
-                }
-                let has_query = op
-                    .params
-                    .iter()
-                    .any(|p| matches!(p, Parameter::Query { .. }));
-                if let Some(req) = &op.request {
-                    let required = self.schema(req).is_some_and(|sc| matches!(&sc.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.required.is_empty()));
-                    args.push(format!("params{}: {req}", if required { "" } else { "?" }));
-                } else if has_query {
-                    args.push(format!("params?: {}Params", pascal(&op.id)));
-                }
-                args.push("options?: RequestOptions".into());
-                let list_of = op.list_of.as_deref();
-                let ret = match (list_of, op.response.as_deref()) {
-                    (Some(item), _) => format!("PagePromise<{item}>"),
-                    (None, Some(r)) => format!("APIPromise<{r}>"),
-                    (None, None) => "APIPromise<void>".into(),
-                };
-                if let Some(summary) = &op.summary {
-                    Self::ts_doc(
-                        &mut s,
-                        &format!("{summary} (`{} {}`).", op.method, op.path),
-                        "  ",
-                    );
-                }
-                let _ = writeln!(s, "  {verb}({}): {ret};", args.join(", "));
+                    _ => None,
+                })
+                .collect();
+            let has_query = op
+                .params
+                .iter()
+                .any(|p| matches!(p, Parameter::Query { .. }));
+            if let Some(req) = &op.request {
+                let required = self.schema(req).is_some_and(|sc| matches!(&sc.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.required.is_empty()));
+                args.push(format!("params{}: {req}", if required { "" } else { "?" }));
+            } else if has_query {
+                args.push(format!("params?: {}Params", pascal(&op.id)));
             }
-            s.push_str("}\n\n");
+            args.push("options?: RequestOptions".into());
+            let returns = match (op.list_of.as_deref(), op.response.as_deref()) {
+                (Some(item), _) => format!("PagePromise<{item}>"),
+                (None, Some(r)) => format!("APIPromise<{r}>"),
+                (None, None) => "APIPromise<void>".into(),
+            };
+            methods.push(Method {
+                doc: op
+                    .summary
+                    .as_ref()
+                    .map(|s| format!("{s} (`{} {}`).", op.method, op.path))
+                    .unwrap_or_default(),
+                name: parts[parts.len() - 1].clone(),
+                args,
+                returns,
+            });
         }
-        // The client class, with `§` before each name it takes from the module: nothing in the
-        // ES module declarations, `CallWaitingAI.` in the CommonJS ones (see `commonjs`).
-        let mut class = String::from(
-            "/** The CallWaitingAI client. */\nclass CallWaitingAI {\n  constructor(options?: §ClientOptions);\n  readonly baseURL: string;\n  /** What the client sends as `User-Agent` / `X-CallWaitingAI-Client`. */\n  readonly userAgent: string;\n  /**\n   * Any operation by its operationId, resolving to the JSON as sent: for what the typed\n   * methods do not take, such as field selection:\n   * `client.request('leads.list', [], { query: { fields: 'id,name' } })`.\n   */\n  request(operationId: string, ids?: string[], options?: §RequestOptions & { query?: Record<string, unknown>; body?: unknown }): §APIPromise<unknown>;\n  /** A client with the given options changed and the rest as this one's, sharing its connection pool. */\n  withOptions(options?: §ClientOptions): CallWaitingAI;\n",
-        );
-        for top in paths.iter().filter(|p| p.len() == 1) {
-            let _ = writeln!(class, "  readonly {}: §{};", top[0], iface(top));
-        }
-        s.push_str("/** The event a verified webhook carries: one of ours, or a type newer than this SDK. */\nexport type VerifiedWebhookEvent = AnyWebhookEvent | WebhookEvent;\n");
-        Ok((s, class))
+        Ok(Resource {
+            name: path[path.len() - 1].clone(),
+            interface: interface(path),
+            children,
+            methods,
+        })
     }
 }
 
-/// The ES module declarations (`index.d.mts`): every declaration exported, the client class
-/// the default export too, with the error classes as its statics.
-pub(super) fn esm(body: &str, class: &str) -> String {
-    let mut statics = String::new();
-    for e in super::errors::ERROR_CLASSES {
-        let _ = writeln!(statics, "  static readonly {0}: typeof {0};", e.name);
-    }
-    let class = class
-        .replace('§', "")
-        .replacen("\nclass ", "\nexport declare class ", 1);
-    format!(
-        "{body}\n{}{statics}}}\n\nexport default CallWaitingAI;\n",
-        class.trim_end_matches("}\n")
-    )
-}
-
-/// The CommonJS declarations (`index.d.ts`): `module.exports` is the client class, with every
-/// other export on it (`const { Webhook } = require(...)`, `import X = require(...)`), so the
-/// class is merged with a namespace that holds the rest, and the file says `export =`.
-pub(super) fn commonjs(body: &str, class: &str) -> String {
-    let (head, rest) = body.split_at(body.find("\n\n").map_or(0, |i| i + 2));
-    let inner = rest.replace("export declare ", "export ");
-    let class = class
-        .replace('§', "CallWaitingAI.")
-        .replacen("\nclass ", "\ndeclare class ", 1);
-    format!(
-        "{head}{}  /** `require('@callwaitingai/sdk').default`: the class itself. */\n  static readonly default: typeof CallWaitingAI;\n  static readonly CallWaitingAI: typeof CallWaitingAI;\n}}\n\ndeclare namespace CallWaitingAI {{\n{inner}}}\n\nexport = CallWaitingAI;\n",
-        class.trim_end_matches("}\n")
-    )
+/// `'a' | 'b'`.
+fn union<'v>(values: impl Iterator<Item = &'v String>) -> String {
+    values
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }

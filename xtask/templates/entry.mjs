@@ -1,5 +1,0 @@
-{{prelude}}
-export default sdk.CallWaitingAI;
-export const {
-{{names}}
-} = sdk;
