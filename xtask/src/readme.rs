@@ -1,15 +1,36 @@
-//! The README's code is taken from files CI runs: every code block in it (other than shell
-//! commands and listings) follows an `<!-- excerpt: PATH -->` line, and its lines appear in
-//! that file, in order (compared without surrounding whitespace; a line `…` stands for
-//! omitted lines). Checked by `cargo test` (so by `cargo xtask test`).
+//! The READMEs' code is taken from files CI runs: every code block in the repository's README
+//! and in each package's (the ones registries show) follows an `<!-- excerpt: PATH -->` line,
+//! other than shell commands and listings, and its lines appear in that file, in order
+//! (compared without surrounding whitespace; a line `…` stands for omitted lines). Checked by
+//! `cargo test` (so by `cargo xtask test`).
 
 use std::path::Path;
 
-/// Every mismatch between the README's excerpts and their files.
+/// The READMEs checked: the repository's, then every published package's.
+const READMES: &[&str] = &[
+    "README.md",
+    "sdk-core/README.md",
+    "sdk-python/README.md",
+    "sdk-node/README.md",
+    "sdk-wasm/README.md",
+    "reference-server/README.md",
+    "reference-server/npm/README.md",
+];
+
+/// Every mismatch between the READMEs' excerpts and their files.
 pub fn check(root: &Path) -> Vec<String> {
-    let Ok(readme) = std::fs::read_to_string(root.join("README.md")) else {
-        return vec!["README.md is missing".into()];
-    };
+    let mut problems = Vec::new();
+    for name in READMES {
+        match std::fs::read_to_string(root.join(name)) {
+            Ok(text) => problems.extend(check_one(root, name, &text)),
+            Err(_) if *name != "README.md" && !root.join("sdk-core").exists() => {}
+            Err(_) => problems.push(format!("{name} is missing")),
+        }
+    }
+    problems
+}
+
+fn check_one(root: &Path, name: &str, readme: &str) -> Vec<String> {
     let lines: Vec<&str> = readme.lines().collect();
     let mut problems = Vec::new();
     let mut i = 0;
@@ -32,13 +53,13 @@ pub fn check(root: &Path) -> Vec<String> {
             .and_then(|m| m.strip_suffix(" -->"));
         let Some(path) = marker else {
             problems.push(format!(
-                "README.md:{}: a ```{lang} block without an `<!-- excerpt: PATH -->` line before it",
+                "{name}:{}: a ```{lang} block without an `<!-- excerpt: PATH -->` line before it",
                 start + 1
             ));
             continue;
         };
         let Ok(file) = std::fs::read_to_string(root.join(path)) else {
-            problems.push(format!("README.md:{}: {path} does not exist", start));
+            problems.push(format!("{name}:{}: {path} does not exist", start));
             continue;
         };
         let mut source = file.lines().map(str::trim);
@@ -49,7 +70,7 @@ pub fn check(root: &Path) -> Vec<String> {
             }
             if !source.any(|s| s == line) {
                 problems.push(format!(
-                    "README.md:{}: not in {path} (in this order): {line}",
+                    "{name}:{}: not in {path} (in this order): {line}",
                     start + 2 + n
                 ));
                 break;

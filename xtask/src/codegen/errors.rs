@@ -70,7 +70,11 @@ pub fn files(files: &mut Files) -> Result<()> {
             doc: f.doc,
         })
         .collect();
-    let context = serde_json::json!({ "classes": classes, "fields": fields });
+    let context = serde_json::json!({
+        "classes": classes,
+        "fields": fields,
+        "version": super::workspace_version()?,
+    });
     let python: PathBuf = ["sdk-python", "python", "callwaitingai"].iter().collect();
     files.insert(
         python.join("_errors.py"),

@@ -49,6 +49,19 @@ pub fn out_dir() -> PathBuf {
     Path::new("sdk-core").join("src").join("generated")
 }
 
+/// The version every package carries: `[workspace.package] version` of the root `Cargo.toml`.
+pub fn workspace_version() -> Result<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from(".."), Path::to_path_buf);
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
+    text.split("[workspace.package]")
+        .nth(1)
+        .and_then(|s| s.lines().find_map(|l| l.trim().strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .context("no version in [workspace.package] of Cargo.toml")
+}
+
 /// Parses the spec text.
 pub fn parse(spec: &str) -> Result<OpenAPI> {
     serde_yaml_ng::from_str(spec).context("openapi.yaml is not a valid OpenAPI 3.0 document")
