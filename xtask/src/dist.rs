@@ -173,6 +173,7 @@ pub fn dist(root: &Path, platforms: &[Platform]) -> Result<()> {
         npm(root, &bin, &version, platforms, &stage, &out.join("npm"))
     })?;
     timed("crates", &mut || crates(root, &out.join("crates")))?;
+    check_contents(&out)?;
     sha256sums(&out)?;
     eprintln!("\ndist/ ({:.0} s):", started.elapsed().as_secs_f64());
     for (name, secs) in &times {
@@ -182,6 +183,17 @@ pub fn dist(root: &Path, platforms: &[Platform]) -> Result<()> {
         eprintln!("  {:>9.1} KiB  {}", size as f64 / 1024.0, path);
     }
     Ok(())
+}
+
+/// The x86_64 glibc wheel of the SDK in `dist/python`, if `dist` has built it.
+pub fn sdk_wheel(root: &Path) -> Option<PathBuf> {
+    list(&dist_dir(root).join("python"))
+        .ok()?
+        .into_iter()
+        .find(|f| {
+            let n = file_name(f);
+            n.starts_with("callwaitingai-") && n.ends_with("manylinux_2_17_x86_64.whl")
+        })
 }
 
 /// The workspace version, after checking that every package manifest carries it.
@@ -533,16 +545,34 @@ fn npm(
     // The reference server: a binary per platform, and the JS helper package.
     let server_npm = root.join("reference-server").join("npm");
     for p in platforms {
-        sh(with_tools_path(cargo().arg("zigbuild"), bin)
-            .args(["--release", "-p", "callwaitingai-server", "--target"])
-            .arg(p.zig_target()))?;
+        // The same binary as the `callwaitingai-server` wheel's (built once, checked there).
+        let wheel = list(&root.join("dist").join("python"))?
+            .into_iter()
+            .find(|f| {
+                let n = file_name(f);
+                n.starts_with("callwaitingai_server-")
+                    && n.contains(p.python_tag)
+                    && n.contains(arch(p))
+            })
+            .with_context(|| format!("no callwaitingai-server wheel for {}", p.npm))?;
+        let built = stage
+            .join("wheels")
+            .join(file_name(&wheel))
+            .join(format!("callwaitingai_server-{version}.data"))
+            .join("scripts")
+            .join("callwaitingai-server");
         let dir = stage.join(format!("server-{}", p.npm));
         std::fs::create_dir_all(&dir)?;
-        let built = target_dir(root)
-            .join(p.triple)
-            .join("release")
-            .join("callwaitingai-server");
-        std::fs::copy(&built, dir.join("callwaitingai-server"))?;
+        std::fs::copy(&built, dir.join("callwaitingai-server"))
+            .with_context(|| format!("copying {}", built.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.join("callwaitingai-server"),
+                std::fs::Permissions::from_mode(0o755),
+            )?;
+        }
         check_binary(&dir.join("callwaitingai-server"), p)?;
         package_docs(root, &server_npm.join("README.md"), &dir)?;
         let manifest = platform_package(
@@ -610,34 +640,18 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 /// `cargo publish --dry-run` of both crates (packaged and built from the package, the server
 /// against the SDK crate as packaged), then the `.crate` files.
 fn crates(root: &Path, out: &Path) -> Result<()> {
-    let mut cmd = cargo();
-    cmd.args([
-        "publish",
-        "--dry-run",
-        "-p",
-        "callwaitingai",
-        "-p",
-        "callwaitingai-server",
-    ]);
-    if std::env::var_os("CI").is_none() {
-        // Locally, uncommitted work may be packaged; CI packages the commit.
-        cmd.arg("--allow-dirty");
+    // Publishing checks (packaged, then built from the package: the server against the SDK
+    // crate as packaged), then the `.crate` files themselves.
+    for step in [&["publish", "--dry-run"][..], &["package", "--no-verify"]] {
+        let mut cmd = cargo();
+        cmd.args(step)
+            .args(["-p", "callwaitingai", "-p", "callwaitingai-server"]);
+        if std::env::var_os("CI").is_none() {
+            // Locally, uncommitted work may be packaged; CI packages the commit.
+            cmd.arg("--allow-dirty");
+        }
+        sh(&mut cmd)?;
     }
-    sh(&mut cmd)?;
-    // The `.crate` files themselves (verified just above).
-    let mut cmd = cargo();
-    cmd.args([
-        "package",
-        "--no-verify",
-        "-p",
-        "callwaitingai",
-        "-p",
-        "callwaitingai-server",
-    ]);
-    if std::env::var_os("CI").is_none() {
-        cmd.arg("--allow-dirty");
-    }
-    sh(&mut cmd)?;
     for entry in std::fs::read_dir(target_dir(root).join("package"))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".crate")
@@ -996,4 +1010,40 @@ pub fn smoke_arm64(root: &Path) -> Result<()> {
         .args(&tarballs)
         .current_dir(&project))?;
     in_root("cd /smoke/testing/node && node --test test/")
+}
+
+/// Every artifact carries its README, both license files and the changelog.
+fn check_contents(out: &Path) -> Result<()> {
+    for (rel, _) in artifacts(out)? {
+        let path = out.join(&rel);
+        let listing = if rel.ends_with(".whl") {
+            let o = Command::new("python3")
+                .args(["-m", "zipfile", "-l"])
+                .arg(&path)
+                .output()?;
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        } else {
+            let o = Command::new("tar").arg("tzf").arg(&path).output()?;
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        };
+        let names: Vec<&str> = listing
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let has = |suffix: &str| names.iter().any(|n| n.ends_with(suffix));
+        // A wheel's README is its metadata's description.
+        let readme = if rel.ends_with(".whl") {
+            "METADATA"
+        } else {
+            "/README.md"
+        };
+        let missing: Vec<&str> = [readme, "LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md"]
+            .into_iter()
+            .filter(|f| !has(f))
+            .collect();
+        if !missing.is_empty() {
+            bail!("{rel} lacks {missing:?}");
+        }
+    }
+    Ok(())
 }

@@ -235,7 +235,13 @@ fn test(root: &Path) -> Result<()> {
         }
         Ok(())
     })?;
-    step("python sdk", &mut || python_sdk(root))?;
+    step(
+        "release artifacts (x86_64 Linux): cargo xtask dist",
+        &mut || dist::dist(root, &dist::PLATFORMS[..1]),
+    )?;
+    step("python sdk (the wheel from dist/)", &mut || {
+        python_sdk(root)
+    })?;
     step("node sdk", &mut || node_sdk(root))?;
     step("web sdk (wasm: Node, Chromium, Deno)", &mut || {
         web_sdk(root)
@@ -243,10 +249,6 @@ fn test(root: &Path) -> Result<()> {
     step(
         "conformance: every case in Rust, Python, Node and wasm",
         &mut || conformance(root),
-    )?;
-    step(
-        "release artifacts (x86_64 Linux): cargo xtask dist",
-        &mut || dist::dist(root, &dist::PLATFORMS[..1]),
     )?;
     step(
         "the artifacts installed without Rust: cargo xtask dist-smoke",
@@ -454,7 +456,21 @@ fn install_python_sdk(root: &Path, bin: &Path) -> Result<()> {
 fn python_sdk(root: &Path) -> Result<()> {
     let bin = python_tools(root)?;
     sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
-    install_python_sdk(root, &bin)?;
+    // The wheel users get, when `cargo xtask dist` has built it (`test` runs it first); else
+    // the SDK built from this checkout.
+    match dist::sdk_wheel(root) {
+        Some(wheel) => sh(Command::new(bin.join("python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["--force-reinstall", "--no-deps"])
+            .arg(wheel))?,
+        None => install_python_sdk(root, &bin)?,
+    }
     let server_bin = target_dir(root).join("debug").join("callwaitingai-server");
     sh(Command::new(bin.join("python"))
         .args([

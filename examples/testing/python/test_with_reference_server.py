@@ -66,6 +66,12 @@ def test_a_signed_delivery_verifies() -> None:
         receiver.shutdown()
 
 
+def test_demo_seeds_an_organisation_and_gives_its_key() -> None:
+    with reference_server(demo=True) as server:
+        client = Client(api_key=server.api_key, base_url=server.url)
+        assert len(client.leads.list().data) > 0
+
+
 def test_a_missing_binary_is_a_clear_error(tmp_path: Any) -> None:
     from callwaitingai.testing import ReferenceServerError
 

@@ -63,6 +63,17 @@ test('flags pass through', async () => {
   }
 });
 
+test('demo seeds an organisation and gives its key', async () => {
+  const demo = await startReferenceServer({ demo: true });
+  try {
+    const client = new CallWaitingAI({ apiKey: demo.apiKey, baseURL: demo.url });
+    const page = await client.leads.list();
+    assert.ok(page.data.length > 0);
+  } finally {
+    await demo.stop();
+  }
+});
+
 test('a missing binary is a clear error', async () => {
   await assert.rejects(startReferenceServer({ binary: '/nonexistent/callwaitingai-server' }), /no reference server binary/);
 });
