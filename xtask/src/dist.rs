@@ -683,6 +683,9 @@ fn list(dir: &Path) -> Result<Vec<PathBuf>> {
 fn artifacts(out: &Path) -> Result<Vec<(String, u64)>> {
     let mut files = Vec::new();
     for sub in ["python", "npm", "crates"] {
+        if !out.join(sub).is_dir() {
+            continue;
+        }
         for f in list(&out.join(sub))? {
             files.push((
                 format!("{sub}/{}", file_name(&f)),
@@ -901,7 +904,7 @@ pub fn prebuilt(root: &Path, artifacts: &Path) -> Result<()> {
             npm_pack(&dir, &out)?;
         }
     }
-    Ok(())
+    sha256sums(&dist_dir(root))
 }
 
 /// `cargo xtask dist-smoke-arm64` (after `cargo xtask dist --all`): the aarch64 wheels and npm
@@ -958,7 +961,13 @@ pub fn smoke_arm64(root: &Path) -> Result<()> {
             .arg(&chroot)
             .args(["/debootstrap/debootstrap", "--second-stage"]))?;
     }
+    // The root resolves names and trusts the certificate authorities the host does (a proxy's
+    // included), so that pip can fetch pytest inside it.
     std::fs::copy("/etc/resolv.conf", chroot.join("etc/resolv.conf"))?;
+    std::fs::copy(
+        "/etc/ssl/certs/ca-certificates.crt",
+        chroot.join("etc/ssl/certs/host-ca-certificates.crt"),
+    )?;
     let work = chroot.join("smoke");
     if work.exists() {
         std::fs::remove_dir_all(&work)?;
@@ -975,6 +984,7 @@ pub fn smoke_arm64(root: &Path) -> Result<()> {
             "-i",
             "PATH=/usr/bin:/bin",
             "HOME=/root",
+            "PIP_CERT=/etc/ssl/certs/host-ca-certificates.crt",
             "sh",
             "-ec",
             script,
@@ -1006,6 +1016,8 @@ pub fn smoke_arm64(root: &Path) -> Result<()> {
             "--cpu=arm64",
             "--os=linux",
             "--libc=glibc",
+            // npm refuses a tarball for another CPU even when told to install for it.
+            "--force",
         ])
         .args(&tarballs)
         .current_dir(&project))?;
