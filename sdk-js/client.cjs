@@ -9,7 +9,7 @@
 // APIs.
 
 /**
- * @param native the provider: createClient, createWebhook, verifyWebhook,
+ * @param native the provider: createClient, createWebhook, verifyWebhook, signWebhookRequest,
  *   metaSubscriptionChallenge, operations(), errorClasses(), and (Node) enableLogging
  * @param env reads an environment variable (undefined where there are none)
  * @param runtime the JS runtime, for `User-Agent` (`node/20.11.0`, `deno/2.1.0`, `browser`)
@@ -386,6 +386,18 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
       }
     }
 
+    /**
+     * Verifies the raw body and types the event: `switch (event.type)` narrows `event.data`.
+     * A type newer than this SDK is returned as sent; a known type whose body does not decode
+     * throws `WebhookVerificationError` (`invalid_payload`, naming the field).
+     */
+    verifyEvent(payload, headers, opts = {}) {
+      const event = this.verify(payload, headers, opts);
+      const failure = this._native.checkEvent(payloadOf(payload));
+      if (failure) throw toError(failure);
+      return event;
+    }
+
     /** The `webhook-signature` value of a message, for your own tests. */
     sign(msgId, timestamp, payload) {
       return unwrap(this._native.sign(String(msgId), Number(timestamp), payloadOf(payload)), 'value');
@@ -406,6 +418,16 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     if (failure) throw toError(failure);
   }
 
+  /**
+   * The headers `provider` would send with `payload`, signed with `secret` (Twilio: the auth
+   * token and the full `url`), to test your own handler without the provider. `timestamp` is
+   * unix seconds (default now).
+   */
+  function signWebhookRequest({ provider = 'standard', payload, secret, url, timestamp, msgId }) {
+    const pairs = unwrap(native.signWebhookRequest(String(provider), payloadOf(payload), String(secret ?? ''), url ?? null, timestamp ?? null, msgId ?? null), 'value');
+    return Object.fromEntries(pairs);
+  }
+
   /** Meta's subscription handshake: the raw query string, URLSearchParams or an object. */
   function metaSubscriptionChallenge(query, verifyToken) {
     const text = typeof query === 'string' ? query : new URLSearchParams(query).toString();
@@ -422,6 +444,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     APIPromise,
     Webhook,
     verifyWebhook,
+    signWebhookRequest,
     metaSubscriptionChallenge,
   };
 };

@@ -128,6 +128,13 @@ export declare class Webhook {
   constructor(secret: string);
   /** Verifies the raw body; returns the event exactly as sent. `now` is unix seconds. */
   verify(payload: WebhookPayload, headers: WebhookHeaders, options?: { now?: number; tolerance?: number }): VerifiedWebhookEvent;
+  /**
+   * Verifies the raw body and types it: `switch (event.type)` narrows `event.data` to the
+   * event's model (camelCase, as sent). A type newer than this SDK is returned with its `type`
+   * and `data` as sent and never throws; a known type whose body does not decode throws
+   * `WebhookVerificationError` (`invalid_payload`, naming the field).
+   */
+  verifyEvent(payload: WebhookPayload, headers: WebhookHeaders, options?: { now?: number; tolerance?: number }): WebhookEvent;
   /** The `webhook-signature` value of a message, for your own tests. */
   sign(msgId: string, timestamp: number, payload: WebhookPayload): string;
 }
@@ -145,6 +152,20 @@ export declare function verifyWebhook(args: {
   tolerance?: number;
   now?: number;
 }): void;
+
+/**
+ * The headers `provider` would send with `payload`, signed with `secret` (Twilio: the auth
+ * token and the full `url`), to test your own handler without the provider. `timestamp` is
+ * unix seconds (default now); `msgId` is the Standard Webhooks message id.
+ */
+export declare function signWebhookRequest(args: {
+  provider?: WebhookProvider;
+  payload: WebhookPayload;
+  secret: string;
+  url?: string;
+  timestamp?: number;
+  msgId?: string;
+}): Record<string, string>;
 
 /** Meta's subscription handshake: returns `hub.challenge` or throws (`handshake_failed`). */
 export declare function metaSubscriptionChallenge(
@@ -743,38 +764,67 @@ export interface ApiKeyList {
 }
 
 /**
- * The body POSTed to a webhook endpoint, signed per Standard Webhooks. `data` is the full
- * resource as the API returns it: a `Lead` for `lead.*`, a `Call` for `call.*`, a
- * `ChatMessage` for `chat.message_received`, a `Payment` for `payment.*`, and a
- * `WebhookTestData` for `webhook.test`.
+ * The body POSTed to a webhook endpoint, signed per Standard Webhooks, for any event type:
+ * what an SDK returns for a type newer than itself, with `data` as sent. The typed events
+ * (`LeadCreatedEvent`…) are listed under `webhooks`.
  */
-export interface WebhookEvent {
+export interface UnknownEvent {
   type: WebhookEventType;
   /** When the event happened. */
   timestamp: string;
-  /** The resource the event is about. */
+  /** The resource the event is about, as sent. */
   data: Record<string, unknown>;
 }
 
-/** The payload of `lead.created`, `lead.updated` and `lead.converted`. */
-export interface LeadEvent {
-  type: WebhookEventType;
+/** The body of `lead.created`. A lead was created: through the API, or by the assistant during a call or a chat. */
+export interface LeadCreatedEvent {
+  /** Always `lead.created`. */
+  type: 'lead.created';
   /** When the event happened. */
   timestamp: string;
   data: Lead;
 }
 
-/** The payload of `call.started` and `call.ended`. */
-export interface CallEvent {
-  type: WebhookEventType;
+/** The body of `lead.updated`. A lead changed; `data` is the lead as it is now. */
+export interface LeadUpdatedEvent {
+  /** Always `lead.updated`. */
+  type: 'lead.updated';
+  /** When the event happened. */
+  timestamp: string;
+  data: Lead;
+}
+
+/** The body of `lead.converted`. A lead's status became `converted` (sent after its `lead.updated`). */
+export interface LeadConvertedEvent {
+  /** Always `lead.converted`. */
+  type: 'lead.converted';
+  /** When the event happened. */
+  timestamp: string;
+  data: Lead;
+}
+
+/** The body of `call.started`. A call began (or was logged through the API). */
+export interface CallStartedEvent {
+  /** Always `call.started`. */
+  type: 'call.started';
   /** When the event happened. */
   timestamp: string;
   data: Call;
 }
 
-/** The payload of `chat.message_received`. */
-export interface ChatMessageEvent {
-  type: WebhookEventType;
+/** The body of `call.ended`. A call ended; `data` has its duration, summary and transcript. */
+export interface CallEndedEvent {
+  /** Always `call.ended`. */
+  type: 'call.ended';
+  /** When the event happened. */
+  timestamp: string;
+  data: Call;
+}
+
+/** The body of `chat.message_received`. A visitor sent a chat message. */
+export interface ChatMessageReceivedEvent {
+  /** Always `chat.message_received`. */
+  type: 'chat.message_received';
   /** When the event happened. */
   timestamp: string;
   data: ChatMessage;
@@ -796,12 +846,31 @@ export interface Payment {
   failureReason?: string | null;
 }
 
-/** The payload of `payment.completed` and `payment.failed`. */
-export interface PaymentEvent {
-  type: WebhookEventType;
+/** The body of `payment.completed`. A payment taken by the assistant (a deposit, for example) succeeded. */
+export interface PaymentCompletedEvent {
+  /** Always `payment.completed`. */
+  type: 'payment.completed';
   /** When the event happened. */
   timestamp: string;
   data: Payment;
+}
+
+/** The body of `payment.failed`. A payment taken by the assistant failed; `data.failureReason` says why. */
+export interface PaymentFailedEvent {
+  /** Always `payment.failed`. */
+  type: 'payment.failed';
+  /** When the event happened. */
+  timestamp: string;
+  data: Payment;
+}
+
+/** The body of `webhook.test`. Sent by `webhooks.test` to check an endpoint. */
+export interface WebhookTestEvent {
+  /** Always `webhook.test`. */
+  type: 'webhook.test';
+  /** When the event happened. */
+  timestamp: string;
+  data: WebhookTestData;
 }
 
 /** The data of a `webhook.test` event. */
@@ -812,16 +881,34 @@ export interface WebhookTestData {
   message: string;
 }
 
-/** The payload of `webhook.test`. */
-export interface WebhookTestEvent {
-  type: WebhookEventType;
-  /** When the event happened. */
+/** One of our webhook events of a type this version of the SDK knows. */
+export type KnownWebhookEvent =
+  | LeadCreatedEvent
+  | LeadUpdatedEvent
+  | LeadConvertedEvent
+  | CallStartedEvent
+  | CallEndedEvent
+  | ChatMessageReceivedEvent
+  | PaymentCompletedEvent
+  | PaymentFailedEvent
+  | WebhookTestEvent;
+
+/** @deprecated Use `KnownWebhookEvent`. */
+export type AnyWebhookEvent = KnownWebhookEvent;
+
+/**
+ * An event of a type added after this version of the SDK: `type` and `data` as sent. Its
+ * `data` is typed `never` so that `switch (event.type)` narrows the known events' `data`;
+ * in the `default:` branch, read it as `unknown` (`const data: unknown = event.data`).
+ */
+export interface UnknownWebhookEvent {
+  type: string;
   timestamp: string;
-  data: WebhookTestData;
+  data: never;
 }
 
-/** The payload of any webhook event. */
-export type AnyWebhookEvent = LeadEvent | CallEvent | ChatMessageEvent | PaymentEvent | WebhookTestEvent;
+/** What `Webhook.verifyEvent` returns: a known event, or one newer than this SDK. */
+export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
 
 /** Query parameters of `leads.list`. */
 export interface LeadsListParams {
@@ -1074,8 +1161,8 @@ export interface ApiKeysResource {
   rotate(id: string, options?: RequestOptions): APIPromise<ApiKey>;
 }
 
-/** The event a verified webhook carries: one of ours, or a type newer than this SDK. */
-export type VerifiedWebhookEvent = AnyWebhookEvent | WebhookEvent;
+/** The event a verified webhook carries, as sent: one of ours, or a type newer than this SDK. */
+export type VerifiedWebhookEvent = KnownWebhookEvent | UnknownEvent;
 
 /** The CallWaitingAI client. */
 export declare class CallWaitingAI {

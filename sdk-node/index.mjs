@@ -26,5 +26,6 @@ export const {
   APIPromise,
   Webhook,
   verifyWebhook,
+  signWebhookRequest,
   metaSubscriptionChallenge,
 } = sdk;

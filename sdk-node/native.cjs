@@ -845,4 +845,5 @@ module.exports.enableLogging = nativeBinding.enableLogging
 module.exports.errorClasses = nativeBinding.errorClasses
 module.exports.metaSubscriptionChallenge = nativeBinding.metaSubscriptionChallenge
 module.exports.operations = nativeBinding.operations
+module.exports.signWebhookRequest = nativeBinding.signWebhookRequest
 module.exports.verifyWebhook = nativeBinding.verifyWebhook

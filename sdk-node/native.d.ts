@@ -50,6 +50,8 @@ export declare class NativeWebhook {
    * `JSON.parse`, faster than building the object here); the failure, or null.
    */
   verifySignature(payload: string | Uint8Array, headers: string, now?: number | undefined | null, tolerance?: number | undefined | null): any | null
+  /** Checks a verified body as `verifyEvent` types it; the failure, or null. */
+  checkEvent(payload: string | Uint8Array): any | null
   sign(msgId: string, timestamp: number, payload: string | Uint8Array): Outcome
 }
 
@@ -109,6 +111,9 @@ export interface PageOutcome {
   response?: any
   error?: any
 }
+
+/** The headers `provider` would send: `{value: [[name, value]…]}` or `{error}`. */
+export declare function signWebhookRequest(provider: string, payload: string | Uint8Array, secret: string, url?: string | undefined | null, timestamp?: number | undefined | null, msgId?: string | undefined | null): Outcome
 
 /** Verifies a provider's webhook; the failure, or null. */
 export declare function verifyWebhook(provider: string, payload: string | Uint8Array, headers: string, secret: string, url?: string | undefined | null, tolerance?: number | undefined | null, now?: number | undefined | null): any | null

@@ -6,7 +6,7 @@
 //   CALLWAITINGAI_WEBHOOK_SECRET=whsec_... deno run --allow-net --allow-env --allow-read webhook_function.ts
 //
 // Supabase: the same handler, passed to `Deno.serve(handler)` in supabase/functions/<name>/index.ts.
-import { CallWaitingAI, type Lead, Webhook, WebhookVerificationError } from '@callwaitingai/web';
+import { CallWaitingAI, Webhook, WebhookVerificationError } from '@callwaitingai/web';
 
 const client = new CallWaitingAI(); // CALLWAITINGAI_API_KEY and CALLWAITINGAI_BASE_URL
 const webhook = new Webhook(Deno.env.get('CALLWAITINGAI_WEBHOOK_SECRET') ?? '');
@@ -17,14 +17,14 @@ export async function handler(req: Request): Promise<Response> {
   const body = new Uint8Array(await req.arrayBuffer());
   let event;
   try {
-    event = webhook.verify(body, req.headers);
+    event = webhook.verifyEvent(body, req.headers);
   } catch (e) {
     if (e instanceof WebhookVerificationError) return Response.json({ error: e.kind }, { status: 400 });
     throw e;
   }
-  if (event.type === 'lead.created') {
-    const lead = event.data as Lead;
-    if (lead.status === 'new') await client.leads.update(lead.id, { status: 'contacted' });
+  // `event.type` narrows `event.data`: here, a Lead.
+  if (event.type === 'lead.created' && event.data.status === 'new') {
+    await client.leads.update(event.data.id, { status: 'contacted' });
   }
   return Response.json({ received: event.type });
 }

@@ -15,13 +15,22 @@ export const app = express();
 app.post('/webhooks/callwaitingai', express.raw({ type: 'application/json' }), (req, res) => {
   let event;
   try {
-    event = webhook.verify(req.body, req.headers);
+    event = webhook.verifyEvent(req.body, req.headers);
   } catch (e) {
     if (e instanceof WebhookVerificationError) return res.status(400).json({ error: e.kind });
     throw e;
   }
-  // Handle the event: event.type is e.g. 'lead.created', event.data the lead as the API returns it.
-  console.log(`received ${event.type} ${event.data?.id ?? ''}`);
+  // `switch (event.type)` narrows `event.data` (in TypeScript): a Lead here, a Call there.
+  switch (event.type) {
+    case 'lead.created':
+      console.log(`received lead.created ${event.data.id} ${event.data.name}`);
+      break;
+    case 'call.ended':
+      console.log(`received call.ended ${event.data.id} after ${event.data.durationSeconds}s`);
+      break;
+    default:
+      console.log(`received ${event.type}`);
+  }
   res.sendStatus(204);
 });
 

@@ -8,7 +8,7 @@ CI runs it against the reference server (test_webhook_frameworks.py).
 """
 
 import os
-from typing import Any, Dict, List
+from typing import List
 
 from django.conf import settings
 
@@ -21,20 +21,23 @@ from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
+from callwaitingai.events import Event, LeadCreatedEvent
 from callwaitingai.webhooks import Webhook, WebhookVerificationError  # noqa: E402
 
 webhook = Webhook(os.environ["CALLWAITINGAI_WEBHOOK_SECRET"])
-received: List[Dict[str, Any]] = []
+received: List[Event] = []
 
 
 @csrf_exempt
 @require_POST
 def callwaitingai_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        event = webhook.verify(request.body, request.headers)
+        event = webhook.verify_event(request.body, request.headers)
     except WebhookVerificationError as e:
         return JsonResponse({"error": e.kind}, status=400)
-    received.append(event)  # handle it: event["type"] == "lead.created", event["data"]["id"], ...
+    if isinstance(event, LeadCreatedEvent):  # one class per event type, `data` typed
+        print("new lead", event.data.id, event.data.name)
+    received.append(event)
     return HttpResponse(status=204)
 
 

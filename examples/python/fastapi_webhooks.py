@@ -6,22 +6,25 @@ CI runs it against the reference server (test_webhook_frameworks.py).
 """
 
 import os
-from typing import Any, Dict, List
+from typing import List
 
 from fastapi import FastAPI, HTTPException, Request, Response
 
+from callwaitingai.events import Event, LeadCreatedEvent
 from callwaitingai.webhooks import Webhook, WebhookVerificationError
 
 webhook = Webhook(os.environ["CALLWAITINGAI_WEBHOOK_SECRET"])
 app = FastAPI()
-received: List[Dict[str, Any]] = []
+received: List[Event] = []
 
 
 @app.post("/webhooks/callwaitingai", status_code=204)
 async def callwaitingai_webhook(request: Request) -> Response:
     try:
-        event = webhook.verify(await request.body(), request.headers)
+        event = webhook.verify_event(await request.body(), request.headers)
     except WebhookVerificationError as e:
         raise HTTPException(status_code=400, detail=e.kind) from e
-    received.append(event)  # handle it: event["type"] == "lead.created", event["data"]["id"], ...
+    if isinstance(event, LeadCreatedEvent):  # one class per event type, `data` typed
+        print("new lead", event.data.id, event.data.name)
+    received.append(event)
     return Response(status_code=204)

@@ -79,8 +79,9 @@ def test_deliveries_verify_and_tampering_is_refused(api: Client, module: str, se
         deadline = time.monotonic() + 15
         while not example.received and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert [e["type"] for e in example.received] == ["lead.created"]
-        assert example.received[0]["data"]["id"] == lead.id
+        assert [e.type for e in example.received] == ["lead.created"]
+        assert type(example.received[0]).__name__ == "LeadCreatedEvent"
+        assert example.received[0].data.id == lead.id
         # The server records the delivery once it has the handler's answer: poll for it (the
         # handler may have run a moment before).
         status = api.webhooks.deliveries(endpoint.id).data[0].status

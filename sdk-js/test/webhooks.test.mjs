@@ -94,3 +94,69 @@ test('interop with the standardwebhooks npm package, both ways', async () => {
   assert.deepEqual(ours.verify(body, headers), JSON.parse(body));
   assert.deepEqual(theirs.verify(body, { ...headers, 'webhook-signature': ours.sign('msg_interop', ts, body) }), JSON.parse(body));
 });
+
+// --- typed events (`Webhook.verifyEvent`) and test signing (`signWebhookRequest`) ---------------
+
+const EVENT_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const LEAD = {
+  id: 'lead_1', name: 'Ada', email: null, phone: '+15550100', company: null, source: 'call', status: 'new',
+  notes: null, tags: ['vip'], createdAt: '2026-11-01T09:30:00Z', updatedAt: '2026-11-01T09:30:00Z',
+};
+
+function signedEvent(body) {
+  const payload = JSON.stringify(body);
+  const headers = sdk.signWebhookRequest({ payload, secret: EVENT_SECRET, timestamp: 1793000000, msgId: 'msg_1' });
+  return [payload, headers];
+}
+
+test('verifyEvent returns the event with its typed data; an unknown type as sent', () => {
+  const hook = new Webhook(EVENT_SECRET);
+  const [payload, headers] = signedEvent({ type: 'lead.created', timestamp: '2026-11-01T09:30:00Z', data: LEAD });
+  const event = hook.verifyEvent(payload, headers, { now: 1793000000 });
+  assert.equal(event.type, 'lead.created');
+  assert.deepEqual(event.data, LEAD);
+  const unknown = { type: 'lead.merged', timestamp: '2026-11-01T09:30:00Z', data: { mergedInto: 'lead_2' } };
+  assert.deepEqual(hook.verifyEvent(...signedEvent(unknown), { now: 1793000000 }), unknown);
+});
+
+test('verifyEvent: a known type that does not decode is invalid_payload, naming the field', () => {
+  const hook = new Webhook(EVENT_SECRET);
+  const [payload, headers] = signedEvent({ type: 'lead.created', timestamp: '2026-11-01T09:30:00Z', data: { ...LEAD, name: 42 } });
+  assert.throws(() => hook.verifyEvent(payload, headers, { now: 1793000000 }), (e) => {
+    assert.ok(e instanceof WebhookVerificationError);
+    assert.equal(e.kind, 'invalid_payload');
+    assert.match(e.message, /data\.name/);
+    return true;
+  });
+  const [p2, h2] = signedEvent({ type: 'lead.created', timestamp: '2026-11-01T09:30:00Z', data: LEAD });
+  assert.throws(() => hook.verifyEvent(`${p2} `, h2, { now: 1793000000 }), { kind: 'invalid_signature' });
+});
+
+test('what signWebhookRequest signs, verifyWebhook accepts, for every provider', () => {
+  for (const provider of ['standard', 'stripe', 'calendly', 'github', 'meta', 'twilio', 'slack']) {
+    const payload = provider === 'twilio' ? 'Body=Hello&From=%2B15550100' : '{"id":"evt_1"}';
+    const url = provider === 'twilio' ? 'https://example.com/hooks/twilio?x=1' : undefined;
+    const secret = provider === 'standard' ? EVENT_SECRET : 's3cr3t';
+    const headers = sdk.signWebhookRequest({ provider, payload, secret, url });
+    verifyWebhook({ provider, payload, headers, secret, url });
+    assert.throws(() => verifyWebhook({ provider, payload: `${payload}x`, headers, secret, url }), WebhookVerificationError, provider);
+  }
+  assert.throws(() => sdk.signWebhookRequest({ provider: 'stripe', payload: '{}', secret: '' }), { kind: 'invalid_secret' });
+  assert.throws(() => sdk.signWebhookRequest({ provider: 'twilio', payload: 'a=b', secret: 't' }), WebhookVerificationError);
+  assert.throws(() => sdk.signWebhookRequest({ provider: 'paypal', payload: '{}', secret: 't' }), /paypal/);
+});
+
+test("the providers' own libraries (stripe, twilio from npm) accept what signWebhookRequest signs", async () => {
+  const { default: Stripe } = await import('stripe');
+  const { default: twilio } = await import('twilio');
+  const body = '{"id":"evt_1","object":"event","type":"invoice.payment_failed","data":{"object":{"object":"invoice"}}}';
+  const h = sdk.signWebhookRequest({ provider: 'stripe', payload: body, secret: 'whsec_stripe_test' });
+  const event = new Stripe('sk_test_unused').webhooks.constructEvent(body, h['Stripe-Signature'], 'whsec_stripe_test');
+  assert.equal(event.type, 'invoice.payment_failed');
+
+  const url = 'https://example.com/twilio/sms?account=7';
+  const params = { Body: 'Hi there', From: '+15550100', MessageSid: 'SM1', NumMedia: '0' };
+  const form = new URLSearchParams(params).toString();
+  const t = sdk.signWebhookRequest({ provider: 'twilio', payload: form, secret: 'twilio_auth_token', url });
+  assert.ok(twilio.validateRequest('twilio_auth_token', t['X-Twilio-Signature'], url, params));
+});

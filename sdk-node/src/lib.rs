@@ -359,6 +359,12 @@ impl NativeWebhook {
         ))
     }
 
+    /// Checks a verified body as `verifyEvent` types it; the failure, or null.
+    #[napi]
+    pub fn check_event(&self, payload: Either<String, Uint8Array>) -> Option<Value> {
+        failed(hooks::check_event(Style::JavaScript, &bytes(payload)))
+    }
+
     #[napi]
     pub fn sign(
         &self,
@@ -400,6 +406,31 @@ pub fn verify_webhook(
         &js_number(tolerance),
         now.map(bindings::unix_secs),
     ))
+}
+
+/// The headers `provider` would send: `{value: [[name, value]…]}` or `{error}`.
+#[napi]
+pub fn sign_webhook_request(
+    provider: String,
+    payload: Either<String, Uint8Array>,
+    secret: String,
+    url: Option<String>,
+    timestamp: Option<f64>,
+    msg_id: Option<String>,
+) -> Outcome {
+    Outcome::of(
+        hooks::sign_request(
+            Style::JavaScript,
+            &provider,
+            &bytes(payload),
+            &secret,
+            url,
+            timestamp.map(bindings::unix_secs),
+            msg_id,
+        )
+        .map(|pairs| serde_json::json!(pairs)),
+        Failure::to_json,
+    )
 }
 
 #[napi]

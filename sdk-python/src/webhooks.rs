@@ -84,6 +84,29 @@ impl Webhook {
         to_py(py, &event)
     }
 
+    /// Verifies and types the event: `(model name, event with snake_case keys)`.
+    #[pyo3(signature = (payload, headers, *, now=None, tolerance=None))]
+    fn verify_event(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<i64>,
+        tolerance: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(&'static str, Py<PyAny>)> {
+        let (body, pairs) = (payload_bytes(payload)?, header_pairs(headers)?);
+        let (model, event) = hooks::verify_event(
+            Style::Python,
+            &self.inner,
+            &body,
+            &pairs,
+            &tolerance_json(tolerance)?,
+            now,
+        )
+        .map_err(raised)?;
+        Ok((model, to_py(py, &event)?))
+    }
+
     /// The `webhook-signature` value for a message: `v1,<base64>` (or `v1a,…`).
     fn sign(&self, msg_id: &str, timestamp: i64, payload: &Bound<'_, PyAny>) -> PyResult<String> {
         hooks::sign(
@@ -129,6 +152,29 @@ fn verify_webhook(
     .map_err(raised)
 }
 
+/// The headers `provider` would send with `payload`, signed with `secret`.
+#[pyfunction]
+#[pyo3(signature = (payload, secret, *, provider="standard", url=None, timestamp=None, msg_id=None))]
+fn sign_request(
+    payload: &Bound<'_, PyAny>,
+    secret: &str,
+    provider: &str,
+    url: Option<String>,
+    timestamp: Option<i64>,
+    msg_id: Option<String>,
+) -> PyResult<Vec<(String, String)>> {
+    hooks::sign_request(
+        Style::Python,
+        provider,
+        &payload_bytes(payload)?,
+        secret,
+        url,
+        timestamp,
+        msg_id,
+    )
+    .map_err(raised)
+}
+
 /// Answers Meta's subscription handshake: `query` is the raw query string or a mapping.
 #[pyfunction]
 fn meta_subscription_challenge(query: &Bound<'_, PyAny>, verify_token: &str) -> PyResult<String> {
@@ -145,6 +191,7 @@ fn meta_subscription_challenge(query: &Bound<'_, PyAny>, verify_token: &str) -> 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Webhook>()?;
     m.add_function(wrap_pyfunction!(verify_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(meta_subscription_challenge, m)?)?;
     Ok(())
 }

@@ -160,3 +160,117 @@ def test_interop_with_the_standardwebhooks_library(server):
         assert event["type"] == "lead.created"
     finally:
         httpd.shutdown()
+
+
+# --- typed events (`Webhook.verify_event`) and test signing (`sign_request`) --------------------
+
+EVENT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+LEAD = {
+    "id": "lead_1", "name": "Ada", "email": None, "phone": "+15550100", "company": None,
+    "source": "call", "status": "new", "notes": None, "tags": ["vip"],
+    "createdAt": "2026-11-01T09:30:00Z", "updatedAt": "2026-11-01T09:30:00Z",
+}
+
+
+def signed_event(body: dict) -> tuple:
+    payload = json.dumps(body)
+    headers = webhooks.sign_request(payload, EVENT_SECRET, timestamp=1_793_000_000, msg_id="msg_1")
+    return payload, headers
+
+
+def test_verify_event_returns_one_class_per_type_with_typed_data():
+    import datetime
+
+    from callwaitingai import Lead
+    from callwaitingai.events import EVENT_TYPES, LeadCreatedEvent, UnknownEvent
+
+    payload, headers = signed_event({"type": "lead.created", "timestamp": "2026-11-01T09:30:00Z", "data": LEAD})
+    event = Webhook(EVENT_SECRET).verify_event(payload, headers, now=1_793_000_000)
+    assert type(event) is LeadCreatedEvent
+    assert event.type == "lead.created"
+    assert event.timestamp == datetime.datetime(2026, 11, 1, 9, 30, tzinfo=datetime.timezone.utc)
+    assert isinstance(event.data, Lead) and event.data.name == "Ada" and event.data.tags == ["vip"]
+    assert event.data.created_at.tzinfo is not None
+    match event:
+        case LeadCreatedEvent(data=lead):
+            assert lead.phone == "+15550100"
+        case _:
+            pytest.fail("match did not take the LeadCreatedEvent case")
+    assert set(EVENT_TYPES) >= {"lead.created", "call.ended", "payment.failed", "webhook.test"}
+    assert UnknownEvent not in EVENT_TYPES.values()
+
+
+def test_an_unknown_event_type_is_kept_as_sent_and_never_raises():
+    from callwaitingai.events import UnknownEvent
+
+    body = {"type": "lead.merged", "timestamp": "2026-11-01T09:30:00Z", "data": {"mergedInto": "lead_2"}}
+    event = Webhook(EVENT_SECRET).verify_event(*signed_event(body), now=1_793_000_000)
+    assert type(event) is UnknownEvent
+    assert event.type == "lead.merged"
+    assert event.data == {"mergedInto": "lead_2"}, "unknown data keeps the wire's keys"
+
+
+def test_a_known_type_that_does_not_decode_names_the_field():
+    bad = dict(LEAD, name=42)
+    body = {"type": "lead.created", "timestamp": "2026-11-01T09:30:00Z", "data": bad}
+    with pytest.raises(WebhookVerificationError) as e:
+        Webhook(EVENT_SECRET).verify_event(*signed_event(body), now=1_793_000_000)
+    assert e.value.kind == "invalid_payload"
+    assert "data.name" in str(e.value)
+    payload, headers = signed_event({"type": "lead.created", "timestamp": "2026-11-01T09:30:00Z", "data": LEAD})
+    with pytest.raises(WebhookVerificationError) as e:
+        Webhook(EVENT_SECRET).verify_event(payload + " ", headers, now=1_793_000_000)
+    assert e.value.kind == "invalid_signature", "the signature is checked before the body"
+
+
+@pytest.mark.parametrize("provider", ["standard", "stripe", "calendly", "github", "meta", "twilio", "slack"])
+def test_what_sign_request_signs_verify_accepts(provider):
+    payload = "Body=Hello&From=%2B15550100" if provider == "twilio" else '{"id": "evt_1"}'
+    url = "https://example.com/hooks/twilio?x=1" if provider == "twilio" else None
+    secret = EVENT_SECRET if provider == "standard" else "s3cr3t"
+    headers = webhooks.sign_request(payload, secret, provider=provider, url=url)
+    verify(payload, headers, secret, provider=provider, url=url)
+    with pytest.raises(WebhookVerificationError):
+        verify(payload + "x", headers, secret, provider=provider, url=url)
+    assert secret not in repr(headers) or provider == "standard"
+
+
+def test_sign_request_refuses_bad_input_with_a_typed_error():
+    with pytest.raises(WebhookVerificationError) as e:
+        webhooks.sign_request("{}", "", provider="stripe")
+    assert e.value.kind == "invalid_secret"
+    with pytest.raises(WebhookVerificationError):
+        webhooks.sign_request("a=b", "token", provider="twilio")  # Twilio signs the URL: url= needed
+    with pytest.raises(Exception) as e:
+        webhooks.sign_request("{}", "s", provider="paypal")
+    assert "paypal" in str(e.value)
+
+
+def test_the_providers_own_libraries_accept_what_sign_request_signs():
+    """stripe, twilio, slack_sdk and standardwebhooks from PyPI, verifying our headers."""
+    import standardwebhooks
+    import stripe
+    from slack_sdk.signature import SignatureVerifier
+    from twilio.request_validator import RequestValidator
+
+    now = int(time.time())
+    body = '{"id": "evt_1", "object": "event", "type": "invoice.payment_failed", "data": {"object": {"object": "invoice"}}}'
+    h = webhooks.sign_request(body, "whsec_stripe_test", provider="stripe", timestamp=now)
+    event = stripe.Webhook.construct_event(body, h["Stripe-Signature"], "whsec_stripe_test")
+    assert event["type"] == "invoice.payment_failed"
+
+    h = webhooks.sign_request(body, EVENT_SECRET, provider="standard", timestamp=now)
+    assert standardwebhooks.Webhook(EVENT_SECRET).verify(body, h)["id"] == "evt_1"
+
+    form = "token=t&command=%2Fbook&text=tomorrow+9am"
+    h = webhooks.sign_request(form, "slack_signing_secret", provider="slack", timestamp=now)
+    assert SignatureVerifier("slack_signing_secret").is_valid(form, h["X-Slack-Request-Timestamp"], h["X-Slack-Signature"])
+
+    url = "https://example.com/twilio/sms?account=7"
+    form = "Body=Hi+there&From=%2B15550100&MessageSid=SM1&NumMedia=0"
+    h = webhooks.sign_request(form, "twilio_auth_token", provider="twilio", url=url)
+    params = dict(p.split("=", 1) for p in form.split("&"))
+    from urllib.parse import unquote_plus
+
+    params = {k: unquote_plus(v) for k, v in params.items()}
+    assert RequestValidator("twilio_auth_token").validate(url, params, h["X-Twilio-Signature"])

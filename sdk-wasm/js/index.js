@@ -29,5 +29,6 @@ export const {
   APIPromise,
   Webhook,
   verifyWebhook,
+  signWebhookRequest,
   metaSubscriptionChallenge,
 } = sdk;

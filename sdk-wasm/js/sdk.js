@@ -114,6 +114,10 @@ class NativeWebhook {
     return parsed(this._webhook.verifySignature(payload, headers, now ?? undefined, tolerance ?? undefined));
   }
 
+  checkEvent(payload) {
+    return parsed(this._webhook.checkEvent(payload));
+  }
+
   sign(msgId, timestamp, payload) {
     return parsed(this._webhook.sign(msgId, timestamp, payload));
   }
@@ -131,6 +135,8 @@ const native = {
   },
   verifyWebhook: (provider, payload, headers, secret, url, tolerance, now) =>
     parsed(wasm.verifyWebhook(provider, payload, headers, secret, url ?? undefined, tolerance ?? undefined, now ?? undefined)),
+  signWebhookRequest: (provider, payload, secret, url, timestamp, msgId) =>
+    parsed(wasm.signWebhookRequest(provider, payload, secret, url ?? undefined, timestamp ?? undefined, msgId ?? undefined)),
   metaSubscriptionChallenge: (query, verifyToken) => parsed(wasm.metaSubscriptionChallenge(query, verifyToken)),
   operations: () => OPERATIONS,
   errorClasses: () => ERROR_CLASSES,

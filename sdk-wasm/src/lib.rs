@@ -310,6 +310,12 @@ impl NativeWebhook {
         ))
     }
 
+    /// Checks a verified body as `verifyEvent` types it: the failure's JSON text, or nothing.
+    #[wasm_bindgen(js_name = checkEvent)]
+    pub fn check_event(&self, payload: &JsValue) -> Option<String> {
+        failed_text(hooks::check_event(Style::JavaScript, &bytes(payload)))
+    }
+
     /// `{value}` or `{error}` as JSON text.
     pub fn sign(&self, msg_id: &str, timestamp: f64, payload: &JsValue) -> String {
         outcome(
@@ -346,6 +352,31 @@ pub fn verify_webhook(
         &js_number(tolerance),
         now.map(bindings::unix_secs),
     ))
+}
+
+/// The headers `provider` would send: `{value: [[name, value]…]}` or `{error}` as JSON text.
+#[wasm_bindgen(js_name = signWebhookRequest)]
+pub fn sign_webhook_request(
+    provider: &str,
+    payload: &JsValue,
+    secret: &str,
+    url: Option<String>,
+    timestamp: Option<f64>,
+    msg_id: Option<String>,
+) -> String {
+    outcome(
+        hooks::sign_request(
+            Style::JavaScript,
+            provider,
+            &bytes(payload),
+            secret,
+            url,
+            timestamp.map(bindings::unix_secs),
+            msg_id,
+        )
+        .map(|pairs| json!(pairs)),
+        Failure::to_json,
+    )
 }
 
 /// `{value}` or `{error}` as JSON text.

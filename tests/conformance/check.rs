@@ -4,7 +4,8 @@
 //! Expectations are JSON with a few markers: an object matches when each of its keys matches
 //! (other keys are ignored); an array matches element by element and needs the same length;
 //! `{"<len>": n}` matches an array of n items; `"<any>"`, `"<none>"` (null or absent),
-//! `"<string>"`, `"<number>"` and `"<starts:PREFIX>"` match what they say; anything else must
+//! `"<string>"`, `"<number>"`, `"<starts:PREFIX>"` and `"<contains:TEXT>"` match what they say;
+//! anything else must
 //! be equal (numbers by value).
 
 use serde_json::Value;
@@ -56,6 +57,13 @@ pub fn matches(expected: &Value, actual: Option<&Value>, at: &str) -> Result<(),
             Some(Value::Number(_)) => Ok(()),
             _ => fail("a number"),
         },
+        Value::String(s) if s.starts_with("<contains:") && s.ends_with('>') => {
+            let text = &s["<contains:".len()..s.len() - 1];
+            match actual {
+                Some(Value::String(a)) if a.contains(text) => Ok(()),
+                _ => fail(&format!("a string containing {text:?}")),
+            }
+        }
         Value::String(s) if s.starts_with("<starts:") && s.ends_with('>') => {
             let prefix = &s["<starts:".len()..s.len() - 1];
             match actual {

@@ -264,6 +264,18 @@ async fn main() -> ExitCode {
             started.elapsed().as_secs_f64()
         );
     }
+    // Every delivery the server made in every run, against the spec's `webhooks` section.
+    let mut deliveries = schema::Report::default();
+    for body in receiver.bodies() {
+        spec.check_event(&body, &mut deliveries);
+        if let Some(t) = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| v["type"].as_str().map(str::to_string))
+        {
+            deliveries.operations.insert(t);
+        }
+    }
+    reports.insert("webhook deliveries".into(), deliveries);
     print_and_judge(&cases, &langs, &table, &reports, &spec)
 }
 
@@ -324,6 +336,36 @@ fn print_and_judge(
         for e in &r.errors {
             failed = true;
             println!("          {e}");
+        }
+    }
+
+    if let Some(d) = reports.get("webhook deliveries") {
+        println!(
+            "\nwebhook deliveries checked against the spec's webhooks: {}, {} not conforming",
+            d.checked,
+            d.errors.len()
+        );
+        for e in &d.errors {
+            failed = true;
+            println!("          {e}");
+        }
+        let types = spec.event_types();
+        let sent: Vec<&str> = types
+            .iter()
+            .filter(|t| d.operations.contains(*t))
+            .map(String::as_str)
+            .collect();
+        let unsent: Vec<&str> = types
+            .iter()
+            .filter(|t| !d.operations.contains(*t))
+            .map(String::as_str)
+            .collect();
+        println!("  delivered: {}", sent.join(", "));
+        if !unsent.is_empty() {
+            println!(
+                "  not sent by the reference server (no operation triggers them): {}",
+                unsent.join(", ")
+            );
         }
     }
 

@@ -22,6 +22,7 @@ struct Inbox {
 
 pub struct Receiver {
     base: String,
+    inbox: Inbox,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -30,7 +31,7 @@ impl Receiver {
         let inbox = Inbox::default();
         let app = Router::new()
             .route("/r/{run}", post(deliver).get(collect))
-            .with_state(inbox);
+            .with_state(inbox.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -43,8 +44,23 @@ impl Receiver {
         });
         Ok(Receiver {
             base,
+            inbox,
             stop: Some(tx),
         })
+    }
+
+    /// The body of every delivery received so far, in every run.
+    pub fn bodies(&self) -> Vec<String> {
+        self.inbox
+            .runs
+            .lock()
+            .map(|runs| {
+                runs.values()
+                    .flatten()
+                    .filter_map(|d| d["body"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The URL a run's deliveries go to.

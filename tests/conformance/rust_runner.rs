@@ -197,7 +197,11 @@ async fn call(c: &Client, op: &str, args: &Value) -> Result<Value, String> {
 }
 
 fn webhook_error(e: &webhooks::WebhookError) -> Value {
-    json!({"error": {"class": callwaitingai::bindings::errors::WEBHOOK_ERROR_CLASS, "kind": e.kind().as_str()}})
+    json!({"error": {
+        "class": callwaitingai::bindings::errors::WEBHOOK_ERROR_CLASS,
+        "kind": e.kind().as_str(),
+        "message": e.message(),
+    }})
 }
 
 fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
@@ -234,6 +238,33 @@ fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
             }
             Err(e) => webhook_error(&e),
         },
+        "event" => match Webhook::new(&s("secret"))
+            .and_then(|w| w.verify_event_with(payload.as_bytes(), &headers, &opts))
+        {
+            Ok(event) => json!({ "ok": event_json(&event) }),
+            Err(e) => webhook_error(&e),
+        },
+        "events" => {
+            // Each delivery received, verified and typed; sorted by type (they arrive in any order).
+            let mut out = Vec::new();
+            for d in args["deliveries"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let headers: HashMap<String, String> = serde_json::from_value(d["headers"].clone())
+                    .map_err(|e| format!("delivery headers: {e}"))?;
+                let body = d["body"].as_str().unwrap_or_default();
+                match Webhook::new(&s("secret"))
+                    .and_then(|w| w.verify_event_with(body.as_bytes(), &headers, &opts))
+                {
+                    Ok(event) => out.push(event_json(&event)),
+                    Err(e) => return Ok(webhook_error(&e)),
+                }
+            }
+            out.sort_by(|a, b| a["type"].as_str().cmp(&b["type"].as_str()));
+            json!({ "ok": out })
+        }
         "verify" => match Webhook::new(&s("secret"))
             .and_then(|w| w.verify_with(payload.as_bytes(), &headers, &opts))
         {
@@ -257,6 +288,31 @@ fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
             }
         }
         other => return Err(format!("unknown webhook step {other}")),
+    })
+}
+
+/// An event as the cases compare it: its type, timestamp and data (wire names), and the model
+/// it decoded to.
+fn event_json(event: &webhooks::Event) -> Value {
+    use webhooks::Event;
+    let (model, body) = match event {
+        Event::Unknown { raw, .. } => ("UnknownEvent", raw.clone()),
+        Event::LeadCreated(e) => ("LeadCreatedEvent", json!(e)),
+        Event::LeadUpdated(e) => ("LeadUpdatedEvent", json!(e)),
+        Event::LeadConverted(e) => ("LeadConvertedEvent", json!(e)),
+        Event::CallStarted(e) => ("CallStartedEvent", json!(e)),
+        Event::CallEnded(e) => ("CallEndedEvent", json!(e)),
+        Event::ChatMessageReceived(e) => ("ChatMessageReceivedEvent", json!(e)),
+        Event::PaymentCompleted(e) => ("PaymentCompletedEvent", json!(e)),
+        Event::PaymentFailed(e) => ("PaymentFailedEvent", json!(e)),
+        Event::WebhookTest(e) => ("WebhookTestEvent", json!(e)),
+        _ => ("?", Value::Null),
+    };
+    json!({
+        "type": event.event_type(),
+        "timestamp": event.timestamp(),
+        "data": body["data"],
+        "model": model,
     })
 }
 

@@ -15,6 +15,8 @@ pub struct Spec {
     operations: BTreeMap<(String, String), Operation>,
     /// `components.schemas`, as JSON Schema.
     components: Value,
+    /// The `webhooks` section: event type → the body's JSON schema.
+    events: BTreeMap<String, Value>,
     /// Compiled validators by operationId and documented status.
     validators: RefCell<HashMap<(String, String), Rc<jsonschema::Validator>>>,
 }
@@ -112,11 +114,63 @@ impl Spec {
                 );
             }
         }
+        let mut events = BTreeMap::new();
+        for (event_type, item) in spec["webhooks"].as_object().into_iter().flatten() {
+            if let Some(schema) = item.pointer("/post/requestBody/content/application~1json/schema")
+            {
+                events.insert(event_type.clone(), convert(schema));
+            }
+        }
         Ok(Spec {
             operations,
+            events,
             components: json!({"schemas": convert(&spec["components"]["schemas"])}),
             validators: RefCell::default(),
         })
+    }
+
+    /// Checks a webhook body the server delivered against the `webhooks` section: its `type`
+    /// must be listed there and the body must have that event's schema.
+    pub fn check_event(&self, body: &str, report: &mut Report) {
+        report.checked += 1;
+        let event: Value = match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(e) => {
+                return report
+                    .errors
+                    .push(format!("a delivery that is not JSON ({e}): {body}"));
+            }
+        };
+        let event_type = event["type"].as_str().unwrap_or_default();
+        let Some(schema) = self.events.get(event_type) else {
+            return report.errors.push(format!(
+                "delivered event type {event_type:?} is not in the spec's webhooks"
+            ));
+        };
+        let mut root = match schema {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        root.insert("components".into(), self.components.clone());
+        match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&Value::Object(root))
+        {
+            Ok(v) => {
+                for e in v.iter_errors(&event) {
+                    report.errors.push(format!(
+                        "delivered {event_type} at {}: {e}",
+                        e.instance_path()
+                    ));
+                }
+            }
+            Err(e) => report.errors.push(format!("{event_type}: bad schema: {e}")),
+        }
+    }
+
+    /// The event types of the `webhooks` section.
+    pub fn event_types(&self) -> BTreeSet<String> {
+        self.events.keys().cloned().collect()
     }
 
     /// Every operationId of the spec.

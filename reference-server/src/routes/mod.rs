@@ -21,8 +21,9 @@ pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     if body.is_empty() {
         return Err(ApiError::bad_request("the request needs a JSON body"));
     }
-    let value: serde_json::Value = serde_json::from_slice(body)
+    let mut value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the request body is not valid JSON: {e}")))?;
+    integral_floats_as_integers(&mut value);
     if !value.is_object() {
         return Err(ApiError::bad_request(
             "the request body must be a JSON object",
@@ -41,6 +42,27 @@ pub fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
                 .with_data(serde_json::json!({ "field": path }))
         }
     })
+}
+
+/// JSON Schema counts `24.0` as an integer (OpenAPI 3.1), so an integer field accepts it: every
+/// float without a fraction, within `i64`, becomes an integer before the body is typed.
+fn integral_floats_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // The bounds are exact powers of two, so the cast below cannot saturate.
+                if f.fract() == 0.0
+                    && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+                {
+                    *v = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(m) => m.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// The idempotency context of a POST (none without an `Idempotency-Key`).

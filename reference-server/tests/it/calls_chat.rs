@@ -50,6 +50,24 @@ async fn a_call_is_logged_transcribed_and_ended() {
         2,
         "segments are appended"
     );
+    // JSON Schema (OpenAPI 3.1) counts 2000.0 as an integer; a fraction is still refused.
+    let r = post(
+        &s,
+        &format!("/api/v1/calls/{id}/transcript"),
+        KEY_A,
+        json!({"segments": [{"speaker": "agent", "text": "Sure", "startMs": 1900.0, "endMs": 2000.0}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["transcript"]["segments"][2]["endMs"], json!(2000));
+    let r = post(
+        &s,
+        &format!("/api/v1/calls/{id}/transcript"),
+        KEY_A,
+        json!({"segments": [{"speaker": "agent", "text": "x", "startMs": 0, "endMs": 1.5}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let bad = post(
         &s,
         &format!("/api/v1/calls/{id}/transcript"),

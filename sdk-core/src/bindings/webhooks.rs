@@ -53,6 +53,40 @@ pub fn verify<H: Headers + ?Sized>(
         .map_err(|e| webhook_failure(&e, style))
 }
 
+/// Verifies a Standard Webhooks message and types it: the model's name (`LeadCreatedEvent`…,
+/// or `UnknownEvent` for a type this SDK does not know) and the event named in the style
+/// (Python's keys in snake_case; `data` of an unknown event as sent). A known type whose body
+/// does not decode is `invalid_payload`.
+pub fn verify_event<H: Headers + ?Sized>(
+    style: Style,
+    webhook: &Webhook,
+    payload: &[u8],
+    headers: &H,
+    tolerance: &Value,
+    now: Option<i64>,
+) -> Result<(&'static str, Value), Failure> {
+    let event = verify(style, webhook, payload, headers, tolerance, now)?;
+    let model = core::event::check(&event)
+        .map_err(|e| webhook_failure(&e, style))?
+        .unwrap_or("UnknownEvent");
+    Ok((model, super::calls::named(style, Some(model), event)))
+}
+
+/// Checks a verified body as [`verify_event`] types it (the JS layer parses it itself): a known
+/// type whose body does not decode is `invalid_payload`; an unknown type passes.
+pub fn check_event(style: Style, body: &[u8]) -> Result<(), Failure> {
+    let event: Value = serde_json::from_slice(body).map_err(|e| {
+        let e = core::WebhookError::new(
+            core::ErrorKind::InvalidPayload,
+            format!("the body is not JSON: {e}"),
+        );
+        webhook_failure(&e, style)
+    })?;
+    core::event::check(&event)
+        .map(drop)
+        .map_err(|e| webhook_failure(&e, style))
+}
+
 /// The `webhook-signature` value of a message (a public key cannot sign: `invalid_secret`).
 pub fn sign(
     style: Style,
@@ -81,6 +115,26 @@ pub fn verify_provider<H: Headers + ?Sized>(
     let provider = super::provider(provider).map_err(|e| failure(&e, style))?;
     let opts = options(style, tolerance, now, url)?;
     core::verify(provider, payload, headers, secret, &opts).map_err(|e| webhook_failure(&e, style))
+}
+
+/// The headers `provider` would send with `payload` (`sign_request`), as `(name, value)` pairs:
+/// for customers' tests of their own handlers.
+pub fn sign_request(
+    style: Style,
+    provider: &str,
+    payload: &[u8],
+    secret: &str,
+    url: Option<String>,
+    timestamp: Option<i64>,
+    msg_id: Option<String>,
+) -> Result<Vec<(String, String)>, Failure> {
+    let provider = super::provider(provider).map_err(|e| failure(&e, style))?;
+    let options = core::SignOptions {
+        timestamp,
+        msg_id,
+        url,
+    };
+    core::sign_request(provider, payload, secret, &options).map_err(|e| webhook_failure(&e, style))
 }
 
 /// Meta's subscription handshake: `hub.challenge`, or `handshake_failed`.
@@ -117,5 +171,49 @@ mod tests {
             check_signature(Style::JavaScript, &w, b"{}", &none[..], &json!(-1), None).unwrap_err();
         assert!(e.message().contains("tolerance must be"), "{}", e.message());
         assert!(webhook(Style::Python, "").is_err());
+    }
+
+    #[test]
+    fn events_are_typed_by_name_and_renamed_for_python() {
+        let w = webhook(Style::Python, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let verify = |body: &str| {
+            let sig = w.sign("msg_1", 1_793_000_000, body.as_bytes());
+            let headers = [
+                ("webhook-id", "msg_1"),
+                ("webhook-timestamp", "1793000000"),
+                ("webhook-signature", sig.as_str()),
+            ];
+            verify_event(
+                Style::Python,
+                &w,
+                body.as_bytes(),
+                &headers[..],
+                &Value::Null,
+                Some(1_793_000_000),
+            )
+        };
+        let (model, event) = verify(
+            r#"{"type":"webhook.test","timestamp":"2026-11-01T09:30:00Z","data":{"webhookEndpointId":"we_1","message":"hi"}}"#,
+        )
+        .unwrap();
+        assert_eq!(model, "WebhookTestEvent");
+        assert_eq!(event["data"]["webhook_endpoint_id"], "we_1");
+        let (model, event) =
+            verify(r#"{"type":"lead.merged","timestamp":"2026-11-01T09:30:00Z","data":{"mergedInto":"lead_2"}}"#)
+                .unwrap();
+        assert_eq!(model, "UnknownEvent");
+        assert_eq!(
+            event["data"],
+            json!({"mergedInto": "lead_2"}),
+            "unknown data stays as sent"
+        );
+        let e = verify(r#"{"type":"webhook.test","timestamp":"2026-11-01T09:30:00Z","data":{}}"#)
+            .unwrap_err();
+        assert_eq!(e.fields[0], ("kind", json!("invalid_payload")));
+        assert!(
+            e.message().contains("data.webhookEndpointId"),
+            "{}",
+            e.message()
+        );
     }
 }

@@ -2194,55 +2194,93 @@ pub struct ApiKeyList {
     pub next_cursor: Option<String>,
 }
 
-/// The body POSTed to a webhook endpoint, signed per Standard Webhooks. `data` is the full
-/// resource as the API returns it: a `Lead` for `lead.*`, a `Call` for `call.*`, a
-/// `ChatMessage` for `chat.message_received`, a `Payment` for `payment.*`, and a
-/// `WebhookTestData` for `webhook.test`.
+/// The body POSTed to a webhook endpoint, signed per Standard Webhooks, for any event type:
+/// what an SDK returns for a type newer than itself, with `data` as sent. The typed events
+/// (`LeadCreatedEvent`…) are listed under `webhooks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WebhookEvent {
+pub struct UnknownEvent {
     /// An outbound event type. Open enumeration.
     #[serde(rename = "type")]
     pub type_: WebhookEventType,
     /// When the event happened.
     pub timestamp: String,
-    /// The resource the event is about.
+    /// The resource the event is about, as sent.
     pub data: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The payload of `lead.created`, `lead.updated` and `lead.converted`.
+/// The body of `lead.created`. A lead was created: through the API, or by the assistant during a call or a chat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LeadEvent {
-    /// An outbound event type. Open enumeration.
+pub struct LeadCreatedEvent {
+    /// Always `lead.created`.
     #[serde(rename = "type")]
-    pub type_: WebhookEventType,
+    pub type_: String,
     /// When the event happened.
     pub timestamp: String,
     /// A person or business captured by a call, a chat or a form.
     pub data: Lead,
 }
 
-/// The payload of `call.started` and `call.ended`.
+/// The body of `lead.updated`. A lead changed; `data` is the lead as it is now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CallEvent {
-    /// An outbound event type. Open enumeration.
+pub struct LeadUpdatedEvent {
+    /// Always `lead.updated`.
     #[serde(rename = "type")]
-    pub type_: WebhookEventType,
+    pub type_: String,
+    /// When the event happened.
+    pub timestamp: String,
+    /// A person or business captured by a call, a chat or a form.
+    pub data: Lead,
+}
+
+/// The body of `lead.converted`. A lead's status became `converted` (sent after its `lead.updated`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadConvertedEvent {
+    /// Always `lead.converted`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// When the event happened.
+    pub timestamp: String,
+    /// A person or business captured by a call, a chat or a form.
+    pub data: Lead,
+}
+
+/// The body of `call.started`. A call began (or was logged through the API).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallStartedEvent {
+    /// Always `call.started`.
+    #[serde(rename = "type")]
+    pub type_: String,
     /// When the event happened.
     pub timestamp: String,
     /// A phone call.
     pub data: Call,
 }
 
-/// The payload of `chat.message_received`.
+/// The body of `call.ended`. A call ended; `data` has its duration, summary and transcript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChatMessageEvent {
-    /// An outbound event type. Open enumeration.
+pub struct CallEndedEvent {
+    /// Always `call.ended`.
     #[serde(rename = "type")]
-    pub type_: WebhookEventType,
+    pub type_: String,
+    /// When the event happened.
+    pub timestamp: String,
+    /// A phone call.
+    pub data: Call,
+}
+
+/// The body of `chat.message_received`. A visitor sent a chat message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessageReceivedEvent {
+    /// Always `chat.message_received`.
+    #[serde(rename = "type")]
+    pub type_: String,
     /// When the event happened.
     pub timestamp: String,
     /// One message of a session.
@@ -2269,17 +2307,43 @@ pub struct Payment {
     pub failure_reason: Option<String>,
 }
 
-/// The payload of `payment.completed` and `payment.failed`.
+/// The body of `payment.completed`. A payment taken by the assistant (a deposit, for example) succeeded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PaymentEvent {
-    /// An outbound event type. Open enumeration.
+pub struct PaymentCompletedEvent {
+    /// Always `payment.completed`.
     #[serde(rename = "type")]
-    pub type_: WebhookEventType,
+    pub type_: String,
     /// When the event happened.
     pub timestamp: String,
     /// A payment taken by the assistant (for example a deposit).
     pub data: Payment,
+}
+
+/// The body of `payment.failed`. A payment taken by the assistant failed; `data.failureReason` says why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentFailedEvent {
+    /// Always `payment.failed`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// When the event happened.
+    pub timestamp: String,
+    /// A payment taken by the assistant (for example a deposit).
+    pub data: Payment,
+}
+
+/// The body of `webhook.test`. Sent by `webhooks.test` to check an endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookTestEvent {
+    /// Always `webhook.test`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// When the event happened.
+    pub timestamp: String,
+    /// The data of a `webhook.test` event.
+    pub data: WebhookTestData,
 }
 
 /// The data of a `webhook.test` event.
@@ -2290,19 +2354,6 @@ pub struct WebhookTestData {
     pub webhook_endpoint_id: String,
     /// A fixed greeting.
     pub message: String,
-}
-
-/// The payload of `webhook.test`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookTestEvent {
-    /// An outbound event type. Open enumeration.
-    #[serde(rename = "type")]
-    pub type_: WebhookEventType,
-    /// When the event happened.
-    pub timestamp: String,
-    /// The data of a `webhook.test` event.
-    pub data: WebhookTestData,
 }
 
 /// Query parameters of `leads.list`.

@@ -1940,7 +1940,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "WebhookEvent",
+        name: "UnknownEvent",
         fields: &[
             Field {
                 wire: "type",
@@ -1972,7 +1972,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "LeadEvent",
+        name: "LeadCreatedEvent",
         fields: &[
             Field {
                 wire: "type",
@@ -2004,7 +2004,71 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "CallEvent",
+        name: "LeadUpdatedEvent",
+        fields: &[
+            Field {
+                wire: "type",
+                snake: "type",
+                kind: FieldKind::Plain,
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "timestamp",
+                snake: "timestamp",
+                kind: FieldKind::Plain,
+                date_time: true,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "data",
+                snake: "data",
+                kind: FieldKind::Object("Lead"),
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::Object,
+            },
+        ],
+    },
+    ObjectSchema {
+        name: "LeadConvertedEvent",
+        fields: &[
+            Field {
+                wire: "type",
+                snake: "type",
+                kind: FieldKind::Plain,
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "timestamp",
+                snake: "timestamp",
+                kind: FieldKind::Plain,
+                date_time: true,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "data",
+                snake: "data",
+                kind: FieldKind::Object("Lead"),
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::Object,
+            },
+        ],
+    },
+    ObjectSchema {
+        name: "CallStartedEvent",
         fields: &[
             Field {
                 wire: "type",
@@ -2036,7 +2100,39 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "ChatMessageEvent",
+        name: "CallEndedEvent",
+        fields: &[
+            Field {
+                wire: "type",
+                snake: "type",
+                kind: FieldKind::Plain,
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "timestamp",
+                snake: "timestamp",
+                kind: FieldKind::Plain,
+                date_time: true,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "data",
+                snake: "data",
+                kind: FieldKind::Object("Call"),
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::Object,
+            },
+        ],
+    },
+    ObjectSchema {
+        name: "ChatMessageReceivedEvent",
         fields: &[
             Field {
                 wire: "type",
@@ -2127,7 +2223,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "PaymentEvent",
+        name: "PaymentCompletedEvent",
         fields: &[
             Field {
                 wire: "type",
@@ -2159,11 +2255,11 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         ],
     },
     ObjectSchema {
-        name: "WebhookTestData",
+        name: "PaymentFailedEvent",
         fields: &[
             Field {
-                wire: "webhookEndpointId",
-                snake: "webhook_endpoint_id",
+                wire: "type",
+                snake: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
                 secret: false,
@@ -2171,13 +2267,22 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 ty: JsonType::String,
             },
             Field {
-                wire: "message",
-                snake: "message",
+                wire: "timestamp",
+                snake: "timestamp",
                 kind: FieldKind::Plain,
-                date_time: false,
+                date_time: true,
                 secret: false,
                 must: true,
                 ty: JsonType::String,
+            },
+            Field {
+                wire: "data",
+                snake: "data",
+                kind: FieldKind::Object("Payment"),
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::Object,
             },
         ],
     },
@@ -2210,6 +2315,29 @@ pub const SCHEMAS: &[ObjectSchema] = &[
                 secret: false,
                 must: true,
                 ty: JsonType::Object,
+            },
+        ],
+    },
+    ObjectSchema {
+        name: "WebhookTestData",
+        fields: &[
+            Field {
+                wire: "webhookEndpointId",
+                snake: "webhook_endpoint_id",
+                kind: FieldKind::Plain,
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
+            },
+            Field {
+                wire: "message",
+                snake: "message",
+                kind: FieldKind::Plain,
+                date_time: false,
+                secret: false,
+                must: true,
+                ty: JsonType::String,
             },
         ],
     },

@@ -38,6 +38,7 @@
 //! ```
 
 mod error;
+pub mod event;
 mod headers;
 mod hub;
 mod replay;
@@ -51,6 +52,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use error::{ErrorKind, WebhookError};
+pub use event::Event;
 pub use headers::Headers;
 pub use hub::meta_subscription_challenge;
 pub use replay::{InMemoryReplayGuard, ReplayGuard};

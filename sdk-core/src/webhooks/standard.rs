@@ -10,7 +10,8 @@ use hmac::Mac;
 
 use super::headers::required;
 use super::{
-    ErrorKind, Headers, ReplayGuard, VerifyOptions, WebhookError, check_timestamp, parse_timestamp,
+    ErrorKind, Event, Headers, ReplayGuard, VerifyOptions, WebhookError, check_timestamp,
+    parse_timestamp,
 };
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -127,6 +128,47 @@ impl Webhook {
                 format!("the signature is valid but the body is not JSON: {e}"),
             )
         })
+    }
+
+    /// Verifies `payload` and types it: one [`Event`] variant per event type, or
+    /// [`Event::Unknown`] for a type added after this version of the SDK (never an error).
+    ///
+    /// A known type whose body does not decode is `invalid_payload`, naming the field.
+    ///
+    /// ```
+    /// use callwaitingai::webhooks::{Event, VerifyOptions, Webhook};
+    ///
+    /// let wh = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+    /// let body = br#"{"type":"webhook.test","timestamp":"2026-11-01T09:30:00Z",
+    ///     "data":{"webhookEndpointId":"we_1","message":"Hello from CallWaitingAI"}}"#;
+    /// let headers = [
+    ///     ("webhook-id", "msg_1"),
+    ///     ("webhook-timestamp", "1793000000"),
+    ///     ("webhook-signature", &wh.sign("msg_1", 1_793_000_000, body)),
+    /// ];
+    /// match wh.verify_event_with(body, &headers, &VerifyOptions::new().now(1_793_000_000))? {
+    ///     Event::WebhookTest(e) => assert_eq!(e.data.webhook_endpoint_id, "we_1"),
+    ///     Event::LeadCreated(e) => println!("new lead {}", e.data.name),
+    ///     other => println!("{} (not handled)", other.event_type()),
+    /// }
+    /// # Ok::<(), callwaitingai::webhooks::WebhookError>(())
+    /// ```
+    pub fn verify_event<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+    ) -> Result<Event, WebhookError> {
+        self.verify_event_with(payload, headers, &VerifyOptions::new())
+    }
+
+    /// [`verify_event`](Self::verify_event) with options (the clock, the tolerance).
+    pub fn verify_event_with<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        options: &VerifyOptions,
+    ) -> Result<Event, WebhookError> {
+        super::event::parse(self.verify_with(payload, headers, options)?)
     }
 
     /// Like [`verify_with`](Self::verify_with), and also rejects a message id that `guard` has

@@ -577,11 +577,10 @@ class ApiKeyList(BaseModel):
     _FIELDS_ = {"data": ("list", "model:ApiKey"), "has_more": None, "next_cursor": None}
 
 
-class WebhookEvent(BaseModel):
-    """The body POSTed to a webhook endpoint, signed per Standard Webhooks. `data` is the full
-    resource as the API returns it: a `Lead` for `lead.*`, a `Call` for `call.*`, a
-    `ChatMessage` for `chat.message_received`, a `Payment` for `payment.*`, and a
-    `WebhookTestData` for `webhook.test`."""
+class UnknownEvent(BaseModel):
+    """The body POSTed to a webhook endpoint, signed per Standard Webhooks, for any event type:
+    what an SDK returns for a type newer than itself, with `data` as sent. The typed events
+    (`LeadCreatedEvent`…) are listed under `webhooks`."""
 
     __slots__ = ("type", "timestamp", "data")
 
@@ -592,8 +591,8 @@ class WebhookEvent(BaseModel):
     _FIELDS_ = {"type": None, "timestamp": "datetime", "data": None}
 
 
-class LeadEvent(BaseModel):
-    """The payload of `lead.created`, `lead.updated` and `lead.converted`."""
+class LeadCreatedEvent(BaseModel):
+    """The body of `lead.created`. A lead was created: through the API, or by the assistant during a call or a chat."""
 
     __slots__ = ("type", "timestamp", "data")
 
@@ -604,8 +603,32 @@ class LeadEvent(BaseModel):
     _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Lead"}
 
 
-class CallEvent(BaseModel):
-    """The payload of `call.started` and `call.ended`."""
+class LeadUpdatedEvent(BaseModel):
+    """The body of `lead.updated`. A lead changed; `data` is the lead as it is now."""
+
+    __slots__ = ("type", "timestamp", "data")
+
+    type: str
+    timestamp: datetime.datetime
+    data: "Lead"
+
+    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Lead"}
+
+
+class LeadConvertedEvent(BaseModel):
+    """The body of `lead.converted`. A lead's status became `converted` (sent after its `lead.updated`)."""
+
+    __slots__ = ("type", "timestamp", "data")
+
+    type: str
+    timestamp: datetime.datetime
+    data: "Lead"
+
+    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Lead"}
+
+
+class CallStartedEvent(BaseModel):
+    """The body of `call.started`. A call began (or was logged through the API)."""
 
     __slots__ = ("type", "timestamp", "data")
 
@@ -616,8 +639,20 @@ class CallEvent(BaseModel):
     _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Call"}
 
 
-class ChatMessageEvent(BaseModel):
-    """The payload of `chat.message_received`."""
+class CallEndedEvent(BaseModel):
+    """The body of `call.ended`. A call ended; `data` has its duration, summary and transcript."""
+
+    __slots__ = ("type", "timestamp", "data")
+
+    type: str
+    timestamp: datetime.datetime
+    data: "Call"
+
+    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Call"}
+
+
+class ChatMessageReceivedEvent(BaseModel):
+    """The body of `chat.message_received`. A visitor sent a chat message."""
 
     __slots__ = ("type", "timestamp", "data")
 
@@ -643,8 +678,8 @@ class Payment(BaseModel):
     _FIELDS_ = {"id": None, "lead_id": None, "amount": None, "currency": None, "status": None, "failure_reason": None}
 
 
-class PaymentEvent(BaseModel):
-    """The payload of `payment.completed` and `payment.failed`."""
+class PaymentCompletedEvent(BaseModel):
+    """The body of `payment.completed`. A payment taken by the assistant (a deposit, for example) succeeded."""
 
     __slots__ = ("type", "timestamp", "data")
 
@@ -653,6 +688,30 @@ class PaymentEvent(BaseModel):
     data: "Payment"
 
     _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Payment"}
+
+
+class PaymentFailedEvent(BaseModel):
+    """The body of `payment.failed`. A payment taken by the assistant failed; `data.failureReason` says why."""
+
+    __slots__ = ("type", "timestamp", "data")
+
+    type: str
+    timestamp: datetime.datetime
+    data: "Payment"
+
+    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:Payment"}
+
+
+class WebhookTestEvent(BaseModel):
+    """The body of `webhook.test`. Sent by `webhooks.test` to check an endpoint."""
+
+    __slots__ = ("type", "timestamp", "data")
+
+    type: str
+    timestamp: datetime.datetime
+    data: "WebhookTestData"
+
+    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:WebhookTestData"}
 
 
 class WebhookTestData(BaseModel):
@@ -666,19 +725,7 @@ class WebhookTestData(BaseModel):
     _FIELDS_ = {"webhook_endpoint_id": None, "message": None}
 
 
-class WebhookTestEvent(BaseModel):
-    """The payload of `webhook.test`."""
-
-    __slots__ = ("type", "timestamp", "data")
-
-    type: str
-    timestamp: datetime.datetime
-    data: "WebhookTestData"
-
-    _FIELDS_ = {"type": None, "timestamp": "datetime", "data": "model:WebhookTestData"}
-
-
-for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshParams, TokenResponse, Lead, LeadCreateParams, LeadUpdateParams, LeadList, TranscriptSegment, Transcript, Call, CallCreateParams, CallUpdateParams, CallTranscriptParams, CallList, ChatSession, ChatMessage, ChatMessageParams, ChatMessageResult, ChatSessionList, ChatMessageList, DailyCount, LeadFigures, CallFigures, ChatFigures, AnalyticsSummary, AnalyticsCalls, AnalyticsLeads, WebhookEndpoint, WebhookEndpointCreateParams, WebhookEndpointUpdateParams, WebhookEndpointList, WebhookDelivery, WebhookDeliveryList, ApiKey, ApiKeyCreateParams, ApiKeyList, WebhookEvent, LeadEvent, CallEvent, ChatMessageEvent, Payment, PaymentEvent, WebhookTestData, WebhookTestEvent):
+for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshParams, TokenResponse, Lead, LeadCreateParams, LeadUpdateParams, LeadList, TranscriptSegment, Transcript, Call, CallCreateParams, CallUpdateParams, CallTranscriptParams, CallList, ChatSession, ChatMessage, ChatMessageParams, ChatMessageResult, ChatSessionList, ChatMessageList, DailyCount, LeadFigures, CallFigures, ChatFigures, AnalyticsSummary, AnalyticsCalls, AnalyticsLeads, WebhookEndpoint, WebhookEndpointCreateParams, WebhookEndpointUpdateParams, WebhookEndpointList, WebhookDelivery, WebhookDeliveryList, ApiKey, ApiKeyCreateParams, ApiKeyList, UnknownEvent, LeadCreatedEvent, LeadUpdatedEvent, LeadConvertedEvent, CallStartedEvent, CallEndedEvent, ChatMessageReceivedEvent, Payment, PaymentCompletedEvent, PaymentFailedEvent, WebhookTestEvent, WebhookTestData):
     _model._resolve_fields_(globals())
 
 

@@ -3,7 +3,7 @@
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 
-__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'settle', 'Webhook', 'verify_webhook', 'meta_subscription_challenge']
+__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'settle', 'Webhook', 'verify_webhook', 'sign_request', 'meta_subscription_challenge']
 
 __version__: str
 
@@ -77,8 +77,25 @@ class Webhook:
         now: Optional[int] = None,
         tolerance: Optional[int] = None,
     ) -> Dict[str, Any]: ...
+    def verify_event(
+        self,
+        payload: Union[bytes, str],
+        headers: Any,
+        *,
+        now: Optional[int] = None,
+        tolerance: Optional[int] = None,
+    ) -> Tuple[str, Dict[str, Any]]: ...
     def sign(self, msg_id: str, timestamp: int, payload: Union[bytes, str]) -> str: ...
 
+def sign_request(
+    payload: Union[bytes, str],
+    secret: str,
+    *,
+    provider: str = "standard",
+    url: Optional[str] = None,
+    timestamp: Optional[int] = None,
+    msg_id: Optional[str] = None,
+) -> List[Tuple[str, str]]: ...
 def verify_webhook(
     payload: Union[bytes, str],
     headers: Any,

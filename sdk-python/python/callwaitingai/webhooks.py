@@ -3,22 +3,34 @@
 ```python
 from callwaitingai.webhooks import Webhook, verify, WebhookVerificationError
 
-event = Webhook(secret).verify(request_body, request.headers)      # our webhooks
-verify(body, headers, stripe_secret, provider="stripe")             # another provider's
+event = Webhook(secret).verify_event(request_body, request.headers)  # ours, typed
+verify(body, headers, stripe_secret, provider="stripe")               # another provider's
 ```
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Mapping, Optional, Protocol, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Protocol, Tuple, Union
 
+if TYPE_CHECKING:
+    from .events import Event
+
+from . import _generated
 from ._errors import WebhookVerificationError
 from ._native import Webhook as _NativeWebhook
 from ._native import defaults as _defaults
 from ._native import meta_subscription_challenge as _challenge
+from ._native import sign_request as _sign_request
 from ._native import verify_webhook as _verify
 
-__all__ = ["Webhook", "verify", "meta_subscription_challenge", "WebhookVerificationError", "HeadersLike"]
+__all__ = [
+    "Webhook",
+    "verify",
+    "sign_request",
+    "meta_subscription_challenge",
+    "WebhookVerificationError",
+    "HeadersLike",
+]
 
 Payload = Union[bytes, bytearray, memoryview, str]
 
@@ -55,6 +67,23 @@ class Webhook:
         returns the event exactly as sent. `now` (unix seconds) verifies a queued event later."""
         return self._native.verify(_bytes(payload), headers, now=now, tolerance=tolerance)  # type: ignore[no-any-return]
 
+    def verify_event(
+        self,
+        payload: Payload,
+        headers: HeadersLike,
+        *,
+        now: Optional[int] = None,
+        tolerance: int = DEFAULT_TOLERANCE,
+    ) -> "Event":
+        """Verifies the raw body like `verify` and types the event: an instance of one class of
+        `callwaitingai.events` per event type (`LeadCreatedEvent`…, with `.type`, `.timestamp`
+        as an aware `datetime` and `.data` as the typed model), or `UnknownEvent` for a type
+        newer than this SDK (never an error; `.data` is the `dict` as sent). A known type whose
+        body does not decode raises `WebhookVerificationError` with `kind == "invalid_payload"`,
+        naming the field."""
+        model, event = self._native.verify_event(_bytes(payload), headers, now=now, tolerance=tolerance)
+        return getattr(_generated, model)(**event)  # type: ignore[no-any-return]
+
     def sign(self, msg_id: str, timestamp: int, payload: Payload) -> str:
         """The `webhook-signature` value for a message, for your own tests."""
         return self._native.sign(msg_id, timestamp, _bytes(payload))
@@ -83,6 +112,24 @@ def verify(
     `twilio`, `slack`); `url` is the full public URL (Twilio signs it). Raises
     `WebhookVerificationError` with `.kind`."""
     _verify(_bytes(payload), headers, secret, provider=provider, url=url, tolerance=tolerance, now=now)
+
+
+def sign_request(
+    payload: Payload,
+    secret: str,
+    *,
+    provider: str = "standard",
+    url: Optional[str] = None,
+    timestamp: Optional[int] = None,
+    msg_id: Optional[str] = None,
+) -> Dict[str, str]:
+    """The headers `provider` would send with `payload`, signed with `secret` (for Twilio, the
+    auth token and the full `url`), to test your own webhook handler without the provider:
+    `verify` (and the provider's own library) accepts them. `timestamp` defaults to now."""
+    pairs = _sign_request(
+        _bytes(payload), secret, provider=provider, url=url, timestamp=timestamp, msg_id=msg_id
+    )
+    return dict(pairs)
 
 
 def meta_subscription_challenge(query: Union[str, Mapping[str, str]], verify_token: str) -> str:

@@ -24,6 +24,7 @@ const JS_EXPORTS: &[&str] = &[
     "APIPromise",
     "Webhook",
     "verifyWebhook",
+    "signWebhookRequest",
     "metaSubscriptionChallenge",
 ];
 

@@ -62,9 +62,61 @@ pub fn workspace_version() -> Result<String> {
         .context("no version in [workspace.package] of Cargo.toml")
 }
 
-/// Parses the spec text.
+/// Parses the spec text (OpenAPI 3.1). The walk reads it through `openapiv3`, which knows 3.0,
+/// so the text is first put in 3.0 terms ([`downgrade`]); the `webhooks` section is kept as the
+/// `x-webhooks` extension.
 pub fn parse(spec: &str) -> Result<OpenAPI> {
-    serde_yaml_ng::from_str(spec).context("openapi.yaml is not a valid OpenAPI 3.0 document")
+    let mut doc: serde_json::Value =
+        serde_yaml_ng::from_str(spec).context("openapi.yaml is not valid YAML")?;
+    downgrade(&mut doc);
+    if let Some(map) = doc.as_object_mut() {
+        if let Some(webhooks) = map.remove("webhooks") {
+            map.insert("x-webhooks".into(), webhooks);
+        }
+        map.insert("openapi".into(), "3.0.3".into());
+    }
+    serde_json::from_value(doc).context("openapi.yaml is not a valid OpenAPI document")
+}
+
+/// OpenAPI 3.1 schemas in 3.0 terms: `type: [T, 'null']` becomes `type: T` + `nullable: true`,
+/// and `oneOf`/`anyOf` of one `$ref` and `{type: 'null'}` becomes a nullable `allOf` of the
+/// reference (3.0's spelling of a nullable reference).
+pub fn downgrade(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(types)) = m.get("type") {
+                let null = Value::from("null");
+                if types.contains(&null) {
+                    let rest: Vec<Value> = types.iter().filter(|t| **t != null).cloned().collect();
+                    if let [one] = rest.as_slice() {
+                        m.insert("type".into(), one.clone());
+                        m.insert("nullable".into(), Value::Bool(true));
+                    }
+                }
+            }
+            for key in ["oneOf", "anyOf"] {
+                let Some(Value::Array(alts)) = m.get(key) else {
+                    continue;
+                };
+                let is_null = |a: &Value| a.get("type") == Some(&Value::from("null"));
+                if let [a, b] = alts.as_slice() {
+                    let reference = match (is_null(a), is_null(b)) {
+                        (false, true) => a.clone(),
+                        (true, false) => b.clone(),
+                        _ => continue,
+                    };
+                    m.remove(key);
+                    m.insert("type".into(), "object".into());
+                    m.insert("nullable".into(), Value::Bool(true));
+                    m.insert("allOf".into(), Value::Array(vec![reference]));
+                }
+            }
+            m.values_mut().for_each(downgrade);
+        }
+        Value::Array(a) => a.iter_mut().for_each(downgrade),
+        _ => {}
+    }
 }
 
 /// Generates every file from the spec text.
@@ -74,6 +126,13 @@ pub fn generate(spec: &str) -> Result<Files> {
     let mut files = Files::new();
     rust::files(&g, &mut files)?;
     files.insert(python::out_path(), g.python()?);
+    files.insert(
+        python::out_path().with_file_name("events.py"),
+        render(
+            "python/events.py.j2",
+            serde_json::json!({ "events": g.events()? }),
+        )?,
+    );
     errors::files(&mut files)?;
     typescript::files(&g, &mut files)?;
     Ok(files)
@@ -136,7 +195,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "rust/operations.rs.j2",
     "rust/schemas.rs.j2",
     "rust/resources.rs.j2",
+    "rust/events.rs.j2",
     "python/_generated.py.j2",
+    "python/events.py.j2",
     "python/_errors.py.j2",
     "python/__init__.py.j2",
     "typescript/index.d.ts.j2",

@@ -124,6 +124,13 @@ pub fn files(g: &Gen<'_>, files: &mut Files) -> Result<()> {
     files.insert(dir.join("operations.rs"), rustfmt(&g.operations()?)?);
     files.insert(dir.join("schemas.rs"), rustfmt(&g.schema_table()?)?);
     files.insert(dir.join("resources.rs"), rustfmt(&g.rust_resources()?)?);
+    files.insert(
+        dir.join("events.rs"),
+        rustfmt(&render(
+            "rust/events.rs.j2",
+            serde_json::json!({ "events": g.events()? }),
+        )?)?,
+    );
     Ok(())
 }
 

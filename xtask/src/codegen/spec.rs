@@ -8,6 +8,20 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+/// One event of the `webhooks` section.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Event {
+    /// `lead.created`.
+    pub event_type: String,
+    /// The body's schema: `LeadCreatedEvent`.
+    pub schema: String,
+    /// The schema without `Event`: `LeadCreated`.
+    pub variant: String,
+    /// The model of `data`: `Lead`.
+    pub data: String,
+    pub doc: String,
+}
+
 pub struct Gen<'a> {
     pub api: &'a OpenAPI,
     pub schemas: Vec<(&'a str, &'a Schema)>,
@@ -32,6 +46,47 @@ impl<'a> Gen<'a> {
             }
         }
         Ok(Self { api, schemas })
+    }
+
+    /// The events of the `webhooks` section (kept as `x-webhooks` by [`super::parse`]), in the
+    /// spec's order: each POSTs one body schema, whose `data` is the event's model.
+    pub fn events(&self) -> Result<Vec<Event>> {
+        let Some(webhooks) = self.api.extensions.get("x-webhooks") else {
+            return Ok(Vec::new());
+        };
+        let webhooks = webhooks
+            .as_object()
+            .ok_or_else(|| anyhow!("webhooks is not a map"))?;
+        let mut out = Vec::new();
+        for (event_type, item) in webhooks {
+            let post = &item["post"];
+            let schema = post
+                .pointer("/requestBody/content/application~1json/schema/$ref")
+                .and_then(serde_json::Value::as_str)
+                .map(ref_name)
+                .ok_or_else(|| anyhow!("webhook {event_type}: no JSON body schema $ref"))?;
+            let body = self
+                .schema(schema)
+                .ok_or_else(|| anyhow!("webhook {event_type}: no schema {schema}"))?;
+            let SchemaKind::Type(Type::Object(obj)) = &body.schema_kind else {
+                bail!("webhook {event_type}: {schema} is not an object");
+            };
+            let data = match obj.properties.get("data") {
+                Some(ReferenceOr::Reference { reference }) => ref_name(reference).to_string(),
+                _ => bail!("webhook {event_type}: {schema}.data is not a $ref"),
+            };
+            let variant = schema
+                .strip_suffix("Event")
+                .ok_or_else(|| anyhow!("webhook {event_type}: {schema} does not end in Event"))?;
+            out.push(Event {
+                event_type: event_type.clone(),
+                schema: schema.to_string(),
+                variant: variant.to_string(),
+                data,
+                doc: doc(body).to_string(),
+            });
+        }
+        Ok(out)
     }
 
     pub fn schema(&self, name: &str) -> Option<&'a Schema> {

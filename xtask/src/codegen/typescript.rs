@@ -142,6 +142,7 @@ pub fn files(g: &Gen<'_>, files: &mut Files) -> Result<()> {
                 "queries": g.ts_queries(&ops)?,
                 "resources": resources,
                 "tops": tops,
+                "events": g.events()?,
             }),
         )?;
         files.insert(base.join(name), text);

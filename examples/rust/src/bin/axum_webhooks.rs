@@ -19,7 +19,7 @@ use callwaitingai::models::{
     LeadCreateParams, WebhookEndpointCreateParams, WebhookEndpointUpdateParams,
     WebhooksDeliveriesParams,
 };
-use callwaitingai::webhooks::Webhook;
+use callwaitingai::webhooks::{Event, Webhook};
 
 async fn callwaitingai_webhook(
     State(webhook): State<Arc<Webhook>>,
@@ -27,10 +27,13 @@ async fn callwaitingai_webhook(
     body: Bytes,
 ) -> Result<StatusCode, (StatusCode, &'static str)> {
     let event = webhook
-        .verify(&body, &headers)
+        .verify_event(&body, &headers)
         .map_err(|e| (StatusCode::BAD_REQUEST, e.kind().as_str()))?;
-    // Handle it: event["type"] == "lead.created", event["data"]["id"], ...
-    println!("received {} {}", event["type"], event["data"]["id"]);
+    match event {
+        Event::LeadCreated(e) => println!("received lead.created {} {}", e.data.id, e.data.name),
+        Event::CallEnded(e) => println!("received call.ended {}", e.data.id),
+        other => println!("received {}", other.event_type()),
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -67,6 +67,14 @@ function webhook(step) {
     switch (step.webhook) {
       case 'sign':
         return { ok: new Webhook(step.secret).sign(step.msgId, step.timestamp, step.payload) };
+      case 'event':
+        return { ok: new Webhook(step.secret).verifyEvent(step.payload, step.headers, { now: step.now, tolerance: step.tolerance }) };
+      case 'events': {
+        // Each delivery received, verified and typed; sorted by type (they arrive in any order).
+        const hook = new Webhook(step.secret);
+        const got = step.deliveries.map((d) => hook.verifyEvent(d.body, d.headers));
+        return { ok: got.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)) };
+      }
       case 'verify':
         return { ok: new Webhook(step.secret).verify(step.payload, step.headers, { now: step.now, tolerance: step.tolerance }) };
       case 'provider':
@@ -79,7 +87,7 @@ function webhook(step) {
     }
   } catch (e) {
     if (!(e instanceof sdk.CallWaitingAIError)) throw e;
-    return { error: { class: e.constructor.name, kind: e.kind } };
+    return { error: { class: e.constructor.name, kind: e.kind, message: e.message } };
   }
 }
 

@@ -17,6 +17,7 @@ import urllib.request
 from typing import Any, Dict, List
 
 import callwaitingai
+from callwaitingai import events as _events  # noqa: F401  (callwaitingai.events)
 from callwaitingai import webhooks
 from callwaitingai._models import BaseModel
 
@@ -130,6 +131,14 @@ def webhook(step: Dict[str, Any]) -> Dict[str, Any]:
     try:
         if kind == "sign":
             return {"ok": webhooks.Webhook(step["secret"]).sign(step["msgId"], step["timestamp"], step["payload"])}
+        if kind == "event":
+            opts = {k: step[k] for k in ("now", "tolerance") if k in step}
+            return {"ok": event_json(webhooks.Webhook(step["secret"]).verify_event(step["payload"], step["headers"], **opts))}
+        if kind == "events":
+            # Each delivery received, verified and typed; sorted by type (they arrive in any order).
+            hook = webhooks.Webhook(step["secret"])
+            got = [event_json(hook.verify_event(d["body"], d["headers"])) for d in step["deliveries"]]
+            return {"ok": sorted(got, key=lambda e: e["type"])}
         if kind == "verify":
             opts = {k: step[k] for k in ("now", "tolerance") if k in step}
             return {"ok": webhooks.Webhook(step["secret"]).verify(step["payload"], step["headers"], **opts)}
@@ -140,8 +149,16 @@ def webhook(step: Dict[str, Any]) -> Dict[str, Any]:
         if kind == "challenge":
             return {"ok": webhooks.meta_subscription_challenge(step["query"], step["verifyToken"])}
     except callwaitingai.CallWaitingAIError as e:
-        return {"error": {"class": type(e).__name__, "kind": e.kind}}
+        return {"error": {"class": type(e).__name__, "kind": e.kind, "message": str(e)}}
     raise ValueError(f"unknown webhook step {kind}")
+
+
+def event_json(event: Any) -> Dict[str, Any]:
+    """An event as the cases compare it (wire names), and the class it decoded to; a typed
+    event's timestamp must be an aware datetime."""
+    if not isinstance(event, callwaitingai.events.UnknownEvent):
+        assert event.timestamp.tzinfo is not None, event.timestamp
+    return {"type": event.type, "timestamp": wire(event.timestamp), "data": wire(event.data), "model": type(event).__name__}
 
 
 def run_case(entry: Dict[str, Any]) -> List[Dict[str, Any]]:
