@@ -9,7 +9,8 @@
 // APIs.
 
 /**
- * @param native the provider: createClient, createWebhook, verifyWebhook, signWebhookRequest,
+ * @param native the provider: createClient, createWebhook, verifyWebhook, verifyWebhookEvent,
+ *   signWebhookRequest,
  *   metaSubscriptionChallenge, operations(), errorClasses(), and (Node) enableLogging
  * @param env reads an environment variable (undefined where there are none)
  * @param runtime the JS runtime, for `User-Agent` (`node/20.11.0`, `deno/2.1.0`, `browser`)
@@ -419,6 +420,18 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
   }
 
   /**
+   * Verifies a webhook from `provider` and types it: `provider`, `type`, `raw` (the JSON body,
+   * or the form fields) and the provider's fields in camelCase; Meta's also has `messages` and
+   * `statuses` (every WhatsApp message and status, each with its `phoneNumberId`). A kind this
+   * SDK does not type comes back with `type` `unknown` (or as sent) and never throws.
+   */
+  function verifyWebhookEvent({ provider = 'standard', payload, headers, secret, url, tolerance, now }) {
+    const [, fields, lists] = unwrap(native.verifyWebhookEvent(String(provider), payloadOf(payload), joinedHeaders(headers), String(secret ?? ''), url ?? null, tolerance ?? null, now ?? null), 'value');
+    for (const [key, [, items]] of Object.entries(lists)) fields[key] = items;
+    return fields;
+  }
+
+  /**
    * The headers `provider` would send with `payload`, signed with `secret` (Twilio: the auth
    * token and the full `url`), to test your own handler without the provider. `timestamp` is
    * unix seconds (default now).
@@ -444,6 +457,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     APIPromise,
     Webhook,
     verifyWebhook,
+    verifyWebhookEvent,
     signWebhookRequest,
     metaSubscriptionChallenge,
   };

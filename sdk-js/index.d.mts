@@ -154,6 +154,22 @@ export declare function verifyWebhook(args: {
 }): void;
 
 /**
+ * Verifies a webhook from `provider` and types it: `provider`, `type`, `raw` and the provider's
+ * fields in camelCase (Meta's with `messages` and `statuses`). A kind this SDK does not type
+ * comes back with its `type` (`unknown`) and `raw`, and never throws.
+ */
+export declare function verifyWebhookEvent(args: {
+  provider?: WebhookProvider;
+  payload: WebhookPayload;
+  headers: WebhookHeaders;
+  secret: string;
+  /** The full public URL (Twilio signs it). */
+  url?: string;
+  tolerance?: number;
+  now?: number;
+}): ProviderWebhookEvent;
+
+/**
  * The headers `provider` would send with `payload`, signed with `secret` (Twilio: the auth
  * token and the full `url`), to test your own handler without the provider. `timestamp` is
  * unix seconds (default now); `msgId` is the Standard Webhooks message id.
@@ -881,6 +897,971 @@ export interface WebhookTestData {
   message: string;
 }
 
+/**
+ * A Meta webhook notification (WhatsApp Cloud API: `object` is
+ * `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
+ * status of every entry and change, each with its `phone_number_id`.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+ */
+export interface MetaNotification {
+  /** `meta`. */
+  provider: string;
+  /** The body's `object` (`whatsapp_business_account`…). */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** The product (`whatsapp_business_account`). */
+  object?: string;
+  /** One item per WhatsApp Business Account. */
+  entry?: MetaEntry[];
+}
+
+/** One WhatsApp Business Account's changes. */
+export interface MetaEntry {
+  /** The WhatsApp Business Account ID. */
+  id?: string;
+  /** What changed. */
+  changes?: MetaChange[];
+}
+
+/** One change (`field` is `messages` for messages and statuses). */
+export interface MetaChange {
+  /** What changed (`messages`…). */
+  field?: string;
+  value?: WhatsAppValue;
+}
+
+/** The messages, statuses and errors of one business phone number. */
+export interface WhatsAppValue {
+  /** Always `whatsapp`. */
+  messagingProduct?: string;
+  metadata?: WhatsAppMetadata;
+  /** The customers who wrote (or shared contact cards, in a message). */
+  contacts?: WhatsAppContact[];
+  /** Inbound messages. */
+  messages?: WhatsAppMessage[];
+  /** Statuses of messages you sent. */
+  statuses?: WhatsAppStatus[];
+  /** Errors, if any. */
+  errors?: WhatsAppError[];
+}
+
+/** The business phone number that received the messages. */
+export interface WhatsAppMetadata {
+  /** The number as displayed. */
+  displayPhoneNumber?: string;
+  /** Its ID (send replies from it). */
+  phoneNumberId?: string;
+}
+
+/** The customer who sent a message. */
+export interface WhatsAppContact {
+  /** The customer's WhatsApp ID. */
+  waId?: string;
+  profile?: WhatsAppProfile;
+}
+
+/** A customer's profile. */
+export interface WhatsAppProfile {
+  /** The customer's name. */
+  name?: string;
+}
+
+/**
+ * An inbound message. `type` says which of the fields below it carries (`text`, `image`,
+ * `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
+ * `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
+ */
+export interface WhatsAppMessage {
+  /** Added by `messages()`: the business number that received it. */
+  phoneNumberId?: string;
+  /** The sender's WhatsApp ID. */
+  from?: string;
+  /** The message ID (`wamid.…`). */
+  id?: string;
+  /** Unix seconds, as a string. */
+  timestamp?: string;
+  /** The kind of message. */
+  type?: string;
+  text?: WhatsAppText;
+  image?: WhatsAppMedia;
+  audio?: WhatsAppMedia;
+  video?: WhatsAppMedia;
+  document?: WhatsAppMedia;
+  sticker?: WhatsAppMedia;
+  location?: WhatsAppLocation;
+  /** Shared contact cards, as sent. */
+  contacts?: Array<Record<string, unknown>>;
+  interactive?: WhatsAppInteractive;
+  button?: WhatsAppButton;
+  reaction?: WhatsAppReaction;
+  order?: WhatsAppOrder;
+  system?: WhatsAppSystem;
+  context?: WhatsAppContext;
+  /** For `unsupported` messages, why. */
+  errors?: WhatsAppError[];
+}
+
+/** A text message's content. */
+export interface WhatsAppText {
+  /** The text. */
+  body?: string;
+}
+
+/** An image, audio, video, document or sticker; download it by `id`. */
+export interface WhatsAppMedia {
+  /** The media ID. */
+  id?: string;
+  /** Its MIME type. */
+  mimeType?: string;
+  /** Its SHA-256. */
+  sha256?: string;
+  /** The caption (image, video, document). */
+  caption?: string;
+  /** The file name (document). */
+  filename?: string;
+  /** Whether a sticker is animated. */
+  animated?: boolean;
+  /** Whether audio is a voice note. */
+  voice?: boolean;
+}
+
+/** A shared location. */
+export interface WhatsAppLocation {
+  /** Latitude. */
+  latitude?: number;
+  /** Longitude. */
+  longitude?: number;
+  /** The place's name. */
+  name?: string;
+  /** Its address. */
+  address?: string;
+  /** Its URL. */
+  url?: string;
+}
+
+/** A reply to an interactive message (`button_reply`, `list_reply`, or newer). */
+export interface WhatsAppInteractive {
+  /** `button_reply`, `list_reply`, `nfm_reply`… */
+  type?: string;
+  buttonReply?: WhatsAppReply;
+  listReply?: WhatsAppReply;
+}
+
+/** The button or list row chosen. */
+export interface WhatsAppReply {
+  /** The ID you gave it. */
+  id?: string;
+  /** Its title. */
+  title?: string;
+  /** Its description (list rows). */
+  description?: string;
+}
+
+/** A quick-reply button of a template, pressed. */
+export interface WhatsAppButton {
+  /** The payload you gave it. */
+  payload?: string;
+  /** Its text. */
+  text?: string;
+}
+
+/** A reaction to one of your messages (no `emoji`: removed). */
+export interface WhatsAppReaction {
+  /** The message reacted to. */
+  messageId?: string;
+  /** The emoji. */
+  emoji?: string;
+}
+
+/** An order from a catalog. */
+export interface WhatsAppOrder {
+  /** The catalog. */
+  catalogId?: string;
+  /** The customer's note. */
+  text?: string;
+  /** The products ordered. */
+  productItems?: WhatsAppProductItem[];
+}
+
+/** One product of an order. */
+export interface WhatsAppProductItem {
+  /** The product. */
+  productRetailerId?: string;
+  /** How many. */
+  quantity?: number;
+  /** Unit price. */
+  itemPrice?: number;
+  /** ISO 4217 code. */
+  currency?: string;
+}
+
+/** A system message (a customer changed number…). */
+export interface WhatsAppSystem {
+  /** What happened. */
+  body?: string;
+  /** `user_changed_number`… */
+  type?: string;
+  /** The customer's new WhatsApp ID. */
+  waId?: string;
+  /** The customer's new WhatsApp ID (older versions). */
+  newWaId?: string;
+}
+
+/** The message this one replies to or forwards. */
+export interface WhatsAppContext {
+  /** Who sent that message. */
+  from?: string;
+  /** Its ID. */
+  id?: string;
+  /** Forwarded. */
+  forwarded?: boolean;
+  /** Forwarded many times. */
+  frequentlyForwarded?: boolean;
+}
+
+/**
+ * A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
+ * `errors`), or a newer one, as sent.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+ */
+export interface WhatsAppStatus {
+  /** Added by `statuses()`: the business number that sent it. */
+  phoneNumberId?: string;
+  /** The message ID (`wamid.…`). */
+  id?: string;
+  /** The status. */
+  status?: string;
+  /** Unix seconds, as a string. */
+  timestamp?: string;
+  /** The customer's WhatsApp ID. */
+  recipientId?: string;
+  conversation?: WhatsAppConversation;
+  pricing?: WhatsAppPricing;
+  /** Errors, if any. */
+  errors?: WhatsAppError[];
+}
+
+/** The conversation the message belongs to. */
+export interface WhatsAppConversation {
+  /** Its ID. */
+  id?: string;
+  /** When it expires, unix seconds. */
+  expirationTimestamp?: string;
+  origin?: WhatsAppOrigin;
+}
+
+/** Who opened the conversation. */
+export interface WhatsAppOrigin {
+  /** `service`, `marketing`, `utility`, `authentication`… */
+  type?: string;
+}
+
+/** How the message is billed. */
+export interface WhatsAppPricing {
+  /** Whether it is billed. */
+  billable?: boolean;
+  /** `CBP`, `PMP`… */
+  pricingModel?: string;
+  /** The category billed. */
+  category?: string;
+  /** `regular`, `free_customer_service`… */
+  type?: string;
+}
+
+/** Why a message failed or could not be shown. */
+export interface WhatsAppError {
+  /** The error code. */
+  code?: number;
+  /** Its title. */
+  title?: string;
+  /** Its message. */
+  message?: string;
+  /** Where it is documented. */
+  href?: string;
+  errorData?: WhatsAppErrorData;
+}
+
+/** Details of an error. */
+export interface WhatsAppErrorData {
+  /** The details. */
+  details?: string;
+}
+
+/**
+ * An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
+ * present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
+ * https://www.twilio.com/docs/messaging/guides/webhook-request
+ */
+export interface TwilioMessage {
+  /** `twilio`. */
+  provider: string;
+  /** `message`. */
+  type: string;
+  /** The form fields as sent. */
+  raw: Record<string, string>;
+  /** The message's SID (`SM…`/`MM…`). */
+  messageSid?: string;
+  /** Your account. */
+  accountSid?: string;
+  /** The messaging service, if any. */
+  messagingServiceSid?: string;
+  /** The sender (`+1555…`, `whatsapp:+1555…`). */
+  from?: string;
+  /** Your number. */
+  to?: string;
+  /** The text. */
+  body?: string;
+  /** How many media files. */
+  numMedia?: string;
+  /** How many SMS segments. */
+  numSegments?: string;
+  /** The sender's WhatsApp profile name. */
+  profileName?: string;
+  /** The sender's WhatsApp ID. */
+  waId?: string;
+  /** The sender's city, if known. */
+  fromCity?: string;
+  /** The sender's country, if known. */
+  fromCountry?: string;
+  /** A shared location's latitude (WhatsApp). */
+  latitude?: string;
+  /** A shared location's longitude (WhatsApp). */
+  longitude?: string;
+  /** A quick-reply button's payload (WhatsApp). */
+  buttonPayload?: string;
+  /** A quick-reply button's text (WhatsApp). */
+  buttonText?: string;
+  /** The media files, from `MediaUrl0`, `MediaContentType0`… */
+  media?: TwilioMedia[];
+}
+
+/** One media file of a message. */
+export interface TwilioMedia {
+  /** Where to fetch it (with your credentials). */
+  url?: string;
+  /** Its MIME type. */
+  contentType?: string;
+}
+
+/**
+ * A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
+ * is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
+ * https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+ */
+export interface TwilioMessageStatus {
+  /** `twilio`. */
+  provider: string;
+  /** `message_status`. */
+  type: string;
+  /** The form fields as sent. */
+  raw: Record<string, string>;
+  /** The message's SID. */
+  messageSid?: string;
+  /** Its status. */
+  messageStatus?: string;
+  /** Your account. */
+  accountSid?: string;
+  /** Your number. */
+  from?: string;
+  /** The recipient. */
+  to?: string;
+  /** Why it failed (`30003`…). */
+  errorCode?: string;
+  /** The error's text, when given. */
+  errorMessage?: string;
+  /** The recipient on the channel (WhatsApp). */
+  channelToAddress?: string;
+}
+
+/**
+ * A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
+ * `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
+ * https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+ */
+export interface TwilioCallStatus {
+  /** `twilio`. */
+  provider: string;
+  /** `call_status`. */
+  type: string;
+  /** The form fields as sent. */
+  raw: Record<string, string>;
+  /** The call's SID (`CA…`). */
+  callSid?: string;
+  /** Your account. */
+  accountSid?: string;
+  /** The caller. */
+  from?: string;
+  /** The number called. */
+  to?: string;
+  /** Its status. */
+  callStatus?: string;
+  /** `inbound`, `outbound-api`, `outbound-dial`. */
+  direction?: string;
+  /** Seconds, once completed. */
+  callDuration?: string;
+  /** The caller's name (CNAM), if looked up. */
+  callerName?: string;
+  /** The call that created this one. */
+  parentCallSid?: string;
+  /** When the event happened (RFC 2822). */
+  timestamp?: string;
+  /** The order of this callback for the call. */
+  sequenceNumber?: string;
+}
+
+/**
+ * A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
+ * `in-progress`, `completed`, `absent` or `failed`.
+ * https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback
+ */
+export interface TwilioRecordingStatus {
+  /** `twilio`. */
+  provider: string;
+  /** `recording_status`. */
+  type: string;
+  /** The form fields as sent. */
+  raw: Record<string, string>;
+  /** The recording's SID (`RE…`). */
+  recordingSid?: string;
+  /** Where to fetch it (add `.mp3` or `.wav`). */
+  recordingUrl?: string;
+  /** Its status. */
+  recordingStatus?: string;
+  /** Seconds. */
+  recordingDuration?: string;
+  /** `1` or `2`. */
+  recordingChannels?: string;
+  /** `DialVerb`, `RecordVerb`, `StartCallRecordingAPI`… */
+  recordingSource?: string;
+  /** When it started (RFC 2822). */
+  recordingStartTime?: string;
+  /** The call recorded. */
+  callSid?: string;
+  /** Your account. */
+  accountSid?: string;
+  /** Why it failed, if it did. */
+  errorCode?: string;
+}
+
+/**
+ * A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
+ * `routing_form_submission.created`, or newer, as sent).
+ * https://developer.calendly.com/api-docs/webhook-payloads
+ */
+export interface CalendlyEvent {
+  /** `calendly`. */
+  provider: string;
+  /** The `event`. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** The event type. */
+  event?: string;
+  /** When it happened (ISO 8601). */
+  createdAt?: string;
+  /** The user or organization URI. */
+  createdBy?: string;
+  payload?: CalendlyPayload;
+}
+
+/**
+ * The invitee (`invitee.*`, with `scheduled_event`) or the routing form submission
+ * (`routing_form_submission.created`, with `routing_form`, `submitter` and `result`).
+ */
+export interface CalendlyPayload {
+  /** The invitee's or the submission's URI. */
+  uri?: string;
+  /** The invitee's email. */
+  email?: string;
+  /** The invitee's name. */
+  name?: string;
+  /** First name, if asked. */
+  firstName?: string | null;
+  /** Last name, if asked. */
+  lastName?: string | null;
+  /** `active` or `canceled`. */
+  status?: string;
+  /** The invitee's time zone. */
+  timezone?: string;
+  /** For SMS reminders. */
+  textReminderNumber?: string | null;
+  /** Whether this booking was rescheduled. */
+  rescheduled?: boolean;
+  /** Where the invitee cancels. */
+  cancelUrl?: string;
+  /** Where the invitee reschedules. */
+  rescheduleUrl?: string;
+  /** When it was created. */
+  createdAt?: string;
+  /** When it last changed. */
+  updatedAt?: string;
+  /** The answers given. */
+  questionsAndAnswers?: CalendlyAnswer[];
+  scheduledEvent?: CalendlyScheduledEvent;
+  cancellation?: CalendlyCancellation;
+  /** UTM parameters and `salesforce_uuid`, as sent. */
+  tracking?: Record<string, unknown>;
+  /** The routing form's URI (submissions). */
+  routingForm?: string;
+  /** The invitee who submitted, if they booked. */
+  submitter?: string | null;
+  /** `Invitee`, if they booked. */
+  submitterType?: string | null;
+  /** Where the form routed them: `{type, value}`, as sent. */
+  result?: Record<string, unknown>;
+}
+
+/** One answer of the booking or routing form. */
+export interface CalendlyAnswer {
+  /** The question. */
+  question?: string;
+  /** The answer. */
+  answer?: string;
+  /** Its position in the form. */
+  position?: number;
+  /** The question's ID (routing forms). */
+  questionUuid?: string;
+}
+
+/** The meeting booked. */
+export interface CalendlyScheduledEvent {
+  /** Its URI. */
+  uri?: string;
+  /** The event type's name. */
+  name?: string;
+  /** `active` or `canceled`. */
+  status?: string;
+  /** When it starts (ISO 8601). */
+  startTime?: string;
+  /** When it ends. */
+  endTime?: string;
+  /** The event type's URI. */
+  eventType?: string;
+  /** Where: `{type, location, join_url…}`, as sent. */
+  location?: Record<string, unknown>;
+  /** When it was booked. */
+  createdAt?: string;
+  /** When it last changed. */
+  updatedAt?: string;
+}
+
+/** Who canceled, and why. */
+export interface CalendlyCancellation {
+  /** Their name. */
+  canceledBy?: string;
+  /** The reason given. */
+  reason?: string | null;
+  /** `host` or `invitee`. */
+  cancelerType?: string;
+  /** When. */
+  createdAt?: string;
+}
+
+/**
+ * A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
+ * as sent; for the billing events below, it is also typed, in the field named after its
+ * `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
+ * https://docs.stripe.com/api/events/object
+ */
+export interface StripeEvent {
+  /** `stripe`. */
+  provider: string;
+  /** The event type. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** The event's ID (`evt_…`). */
+  id?: string;
+  /** Always `event`. */
+  object?: string;
+  /** The API version it was rendered with. */
+  apiVersion?: string | null;
+  /** When it happened, unix seconds. */
+  created?: number;
+  /** Live (true) or test mode. */
+  livemode?: boolean;
+  /** Endpoints not yet acknowledged. */
+  pendingWebhooks?: number;
+  /** The connected account (Connect). */
+  account?: string;
+  data?: StripeEventData;
+  checkoutSession?: StripeCheckoutSession;
+  paymentIntent?: StripePaymentIntent;
+  invoice?: StripeInvoice;
+  subscription?: StripeSubscription;
+}
+
+/** The object the event is about. */
+export interface StripeEventData {
+  /** The object as sent; its `object` names its kind. */
+  object?: Record<string, unknown>;
+  /** `*.updated`: the fields that changed, with their old values. */
+  previousAttributes?: Record<string, unknown>;
+}
+
+/** `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object */
+export interface StripeCheckoutSession {
+  /** `cs_…`. */
+  id?: string;
+  /** Total, in the currency's minor unit. */
+  amountTotal?: number | null;
+  /** ISO 4217, lowercase. */
+  currency?: string | null;
+  /** The customer's ID. */
+  customer?: string | null;
+  /** The email given. */
+  customerEmail?: string | null;
+  customerDetails?: StripeCustomerDetails;
+  /** Your reference. */
+  clientReferenceId?: string | null;
+  /** Your metadata. */
+  metadata?: Record<string, string>;
+  /** `payment`, `setup` or `subscription`. */
+  mode?: string;
+  /** `paid`, `unpaid`, `no_payment_required`. */
+  paymentStatus?: string;
+  /** `open`, `complete`, `expired`. */
+  status?: string | null;
+  /** The payment intent's ID. */
+  paymentIntent?: string | null;
+  /** The subscription's ID. */
+  subscription?: string | null;
+}
+
+/** Who paid. */
+export interface StripeCustomerDetails {
+  /** Email. */
+  email?: string | null;
+  /** Name. */
+  name?: string | null;
+  /** Phone. */
+  phone?: string | null;
+}
+
+/**
+ * `payment_intent.succeeded`, `payment_intent.payment_failed`.
+ * https://docs.stripe.com/api/payment_intents/object
+ */
+export interface StripePaymentIntent {
+  /** `pi_…`. */
+  id?: string;
+  /** In the currency's minor unit. */
+  amount?: number;
+  /** Received so far. */
+  amountReceived?: number;
+  /** ISO 4217, lowercase. */
+  currency?: string;
+  /** The customer's ID. */
+  customer?: string | null;
+  /** Its description. */
+  description?: string | null;
+  /** Your metadata. */
+  metadata?: Record<string, string>;
+  /** `succeeded`, `requires_payment_method`… */
+  status?: string;
+  /** The latest charge's ID. */
+  latestCharge?: string | null;
+  lastPaymentError?: StripePaymentError;
+}
+
+/** Why the last payment attempt failed. */
+export interface StripePaymentError {
+  /** `card_declined`… */
+  code?: string;
+  /** `insufficient_funds`… */
+  declineCode?: string;
+  /** A message you can show. */
+  message?: string;
+  /** `card_error`… */
+  type?: string;
+}
+
+/**
+ * `invoice.payment_succeeded`, `invoice.payment_failed`.
+ * https://docs.stripe.com/api/invoices/object
+ */
+export interface StripeInvoice {
+  /** `in_…`. */
+  id?: string;
+  /** The invoice number. */
+  number?: string | null;
+  /** The customer's ID. */
+  customer?: string | null;
+  /** Their email. */
+  customerEmail?: string | null;
+  /** ISO 4217, lowercase. */
+  currency?: string;
+  /** Due, in the minor unit. */
+  amountDue?: number;
+  /** Paid. */
+  amountPaid?: number;
+  /** Remaining. */
+  amountRemaining?: number;
+  /** `draft`, `open`, `paid`, `uncollectible`, `void`. */
+  status?: string | null;
+  /** `subscription_cycle`… */
+  billingReason?: string | null;
+  /** Payment attempts so far. */
+  attemptCount?: number;
+  /** The next retry, unix seconds. */
+  nextPaymentAttempt?: number | null;
+  /** Where the customer pays it. */
+  hostedInvoiceUrl?: string | null;
+  /** Its PDF. */
+  invoicePdf?: string | null;
+}
+
+/**
+ * `customer.subscription.created`, `.updated`, `.deleted`.
+ * https://docs.stripe.com/api/subscriptions/object
+ */
+export interface StripeSubscription {
+  /** `sub_…`. */
+  id?: string;
+  /** The customer's ID. */
+  customer?: string;
+  /** `active`, `past_due`, `canceled`, `trialing`… */
+  status?: string;
+  /** Ends at the period's end. */
+  cancelAtPeriodEnd?: boolean;
+  /** When it will be canceled. */
+  cancelAt?: number | null;
+  /** When it was canceled. */
+  canceledAt?: number | null;
+  /** When it ended. */
+  endedAt?: number | null;
+  /** When the trial ends. */
+  trialEnd?: number | null;
+  /** Your metadata. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * A slash command (`type` is `slash_command`), from its form fields.
+ * https://api.slack.com/interactivity/slash-commands#app_command_handling
+ */
+export interface SlackSlashCommand {
+  /** `slack`. */
+  provider: string;
+  /** `slash_command`. */
+  type: string;
+  /** The form fields as sent. */
+  raw: Record<string, string>;
+  /** The command (`/book`). */
+  command?: string;
+  /** What followed it. */
+  text?: string;
+  /** The workspace. */
+  teamId?: string;
+  /** Its domain. */
+  teamDomain?: string;
+  /** The Enterprise Grid org, if any. */
+  enterpriseId?: string;
+  /** The channel. */
+  channelId?: string;
+  /** Its name. */
+  channelName?: string;
+  /** Who typed it. */
+  userId?: string;
+  /** Their name. */
+  userName?: string;
+  /** Where to post the reply (30 minutes). */
+  responseUrl?: string;
+  /** To open a modal (3 seconds). */
+  triggerId?: string;
+  /** Your app. */
+  apiAppId?: string;
+}
+
+/**
+ * An interactive payload (`type` is `interaction`; the payload's own `type`, such as
+ * `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
+ * field. https://api.slack.com/reference/interaction-payloads
+ */
+export interface SlackInteraction {
+  /** `slack`. */
+  provider: string;
+  /** `interaction`. */
+  type: string;
+  /** The parsed `payload` as sent. */
+  raw: Record<string, unknown>;
+  /** `block_actions`, `view_submission`, `shortcut`… */
+  interactionType?: string;
+  user?: SlackUser;
+  team?: SlackTeam;
+  channel?: SlackChannel;
+  /** The elements used. */
+  actions?: SlackAction[];
+  /** The shortcut's or the view's callback ID. */
+  callbackId?: string;
+  /** To open a modal. */
+  triggerId?: string;
+  /** Where to post the reply. */
+  responseUrl?: string;
+  /** Your app. */
+  apiAppId?: string;
+  /** The modal (view_submission), as sent. */
+  view?: Record<string, unknown>;
+  /** The message acted on, as sent. */
+  message?: Record<string, unknown>;
+}
+
+/** Who acted. */
+export interface SlackUser {
+  /** Their user ID. */
+  id?: string;
+  /** Their handle. */
+  username?: string;
+  /** Their name. */
+  name?: string;
+  /** Their workspace. */
+  teamId?: string;
+}
+
+/** The workspace. */
+export interface SlackTeam {
+  /** Its ID. */
+  id?: string;
+  /** Its domain. */
+  domain?: string;
+}
+
+/** The channel. */
+export interface SlackChannel {
+  /** Its ID. */
+  id?: string;
+  /** Its name. */
+  name?: string;
+}
+
+/** An element used (a button clicked, an option chosen). */
+export interface SlackAction {
+  /** The ID you gave it. */
+  actionId?: string;
+  /** Its block. */
+  blockId?: string;
+  /** `button`, `static_select`… */
+  type?: string;
+  /** A button's value. */
+  value?: string;
+  /** When. */
+  actionTs?: string;
+  /** A select's choice: `{text, value}`, as sent. */
+  selectedOption?: Record<string, unknown>;
+}
+
+/**
+ * The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
+ * https://api.slack.com/events/url_verification
+ */
+export interface SlackUrlVerification {
+  /** `slack`. */
+  provider: string;
+  /** `url_verification`. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** Send it back as the response body. */
+  challenge?: string;
+  /** The legacy verification token. */
+  token?: string;
+}
+
+/**
+ * An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
+ * `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field
+ */
+export interface SlackEventCallback {
+  /** `slack`. */
+  provider: string;
+  /** `event_callback`. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** The workspace. */
+  teamId?: string;
+  /** Your app. */
+  apiAppId?: string;
+  /** Unique per event: deduplicate retries on it. */
+  eventId?: string;
+  /** When, unix seconds. */
+  eventTime?: number;
+  event?: SlackInnerEvent;
+}
+
+/** The event itself; other fields stay as sent (in `raw`). */
+export interface SlackInnerEvent {
+  /** `message`, `app_mention`, `reaction_added`… */
+  type?: string;
+  /** A message's subtype, if any. */
+  subtype?: string;
+  /** Who. */
+  user?: string;
+  /** A message's text. */
+  text?: string;
+  /** Where. */
+  channel?: string;
+  /** `channel`, `im`… */
+  channelType?: string;
+  /** The message's timestamp (its ID). */
+  ts?: string;
+  /** The thread's, for a reply. */
+  threadTs?: string;
+  /** When. */
+  eventTs?: string;
+}
+
+/**
+ * A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+ */
+export interface GithubEvent {
+  /** `github`. */
+  provider: string;
+  /** The event name. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** The `X-GitHub-Delivery` ID: deduplicate on it. */
+  delivery?: string;
+  /** The `X-GitHub-Hook-ID`. */
+  hookId?: string;
+  /** The body's `action` (`opened`…), if any. */
+  action?: string;
+}
+
+/**
+ * A Standard Webhooks message (`type` is its `type`); for ours, `Webhook.verify_event`
+ * gives the typed event.
+ */
+export interface StandardEvent {
+  /** `standard`. */
+  provider: string;
+  /** The event type. */
+  type: string;
+  /** The JSON body as sent. */
+  raw: Record<string, unknown>;
+  /** When it happened, if the body says. */
+  timestamp?: string;
+  /** Its data, as sent. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * A verified webhook of a kind this SDK does not type (a new Twilio callback, a Slack
+ * payload of another kind…): `type` is `unknown` (or as sent), `raw` holds it all.
+ */
+export interface UnknownProviderEvent {
+  /** The provider. */
+  provider: string;
+  /** What it is, as far as known. */
+  type: string;
+  /** The JSON body or the form fields, as sent. */
+  raw: Record<string, unknown>;
+}
+
 /** One of our webhook events of a type this version of the SDK knows. */
 export type KnownWebhookEvent =
   | LeadCreatedEvent
@@ -909,6 +1890,26 @@ export interface UnknownWebhookEvent {
 
 /** What `Webhook.verifyEvent` returns: a known event, or one newer than this SDK. */
 export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
+
+/**
+ * What `verifyWebhookEvent` returns (`webhook-providers.yaml`): `provider`, `type`, `raw` and
+ * the provider's fields in camelCase. Meta's also lists every WhatsApp message and status.
+ */
+export type ProviderWebhookEvent =
+  | (MetaNotification & { messages: WhatsAppMessage[]; statuses: WhatsAppStatus[] })
+  | TwilioMessage
+  | TwilioMessageStatus
+  | TwilioCallStatus
+  | TwilioRecordingStatus
+  | CalendlyEvent
+  | StripeEvent
+  | SlackSlashCommand
+  | SlackInteraction
+  | SlackUrlVerification
+  | SlackEventCallback
+  | GithubEvent
+  | StandardEvent
+  | UnknownProviderEvent;
 
 /** Query parameters of `leads.list`. */
 export interface LeadsListParams {

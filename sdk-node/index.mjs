@@ -26,6 +26,7 @@ export const {
   APIPromise,
   Webhook,
   verifyWebhook,
+  verifyWebhookEvent,
   signWebhookRequest,
   metaSubscriptionChallenge,
 } = sdk;

@@ -847,3 +847,4 @@ module.exports.metaSubscriptionChallenge = nativeBinding.metaSubscriptionChallen
 module.exports.operations = nativeBinding.operations
 module.exports.signWebhookRequest = nativeBinding.signWebhookRequest
 module.exports.verifyWebhook = nativeBinding.verifyWebhook
+module.exports.verifyWebhookEvent = nativeBinding.verifyWebhookEvent

@@ -118,6 +118,9 @@ export declare function signWebhookRequest(provider: string, payload: string | U
 /** Verifies a provider's webhook; the failure, or null. */
 export declare function verifyWebhook(provider: string, payload: string | Uint8Array, headers: string, secret: string, url?: string | undefined | null, tolerance?: number | undefined | null, now?: number | undefined | null): any | null
 
+/** Verifies and types a provider's webhook: `{value: [model, fields, lists]}` or `{error}`. */
+export declare function verifyWebhookEvent(provider: string, payload: string | Uint8Array, headers: string, secret: string, url?: string | undefined | null, tolerance?: number | undefined | null, now?: number | undefined | null): Outcome
+
 export interface WebhookOutcome {
   webhook?: NativeWebhook
   error?: any

@@ -85,3 +85,39 @@ test('Express: deliveries verify, forgeries are refused', async (t) => {
 test('Next.js route handler: deliveries verify, forgeries are refused', async (t) => {
   await roundTrip(t, async () => serveFetchHandler((await importTs('nextjs/app/api/webhooks/callwaitingai/route.ts')).POST));
 });
+
+test('Express: WhatsApp, Twilio and Calendly requests signed as the providers would are typed and handled', async () => {
+  const secrets = { meta: 'whatsapp-app-secret', twilio: 'twilio-auth-token', calendly: 'calendly-signing-key' };
+  process.env.WHATSAPP_APP_SECRET = secrets.meta;
+  process.env.TWILIO_AUTH_TOKEN = secrets.twilio;
+  process.env.CALENDLY_SIGNING_KEY = secrets.calendly;
+  const { signWebhookRequest } = await import('@callwaitingai/sdk');
+  const example = await import(`./express_webhooks.mjs?providers=${Date.now()}`);
+  const server = http.createServer(example.app);
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const post = async (route, name, secret) => {
+    const f = JSON.parse(fs.readFileSync(path.join(HERE, '..', '..', 'tests', 'fixtures', 'webhooks', `${name}.json`), 'utf8'));
+    const payload = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
+    const url = `${base}${route}`;
+    const headers = signWebhookRequest({ provider: f.provider, payload, secret: secret ?? secrets[f.provider], url });
+    const type = typeof f.body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
+    return (await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': type }, body: payload })).status;
+  };
+  try {
+    assert.equal(await post('/webhooks/whatsapp', 'meta-text'), 204);
+    assert.equal(await post('/webhooks/whatsapp', 'meta-status-failed'), 204);
+    assert.equal(await post('/webhooks/twilio/status', 'twilio-message-failed'), 204);
+    assert.equal(await post('/webhooks/calendly', 'calendly-invitee-created'), 204);
+    assert.deepEqual(example.handled, [
+      'whatsapp text from 16505551234 to 106540352242922: Does it come in another color?',
+      'whatsapp wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA failed',
+      'twilio SM9a8b7c6d5e4f30211203948576a5b4c3 undelivered 30003',
+      'calendly booking by test@example.com at 2026-11-27T15:00:00.000000Z',
+    ]);
+    assert.equal(await post('/webhooks/calendly', 'calendly-invitee-created', 'not-the-key'), 400);
+    assert.equal(example.handled.length, 4);
+  } finally {
+    server.close();
+  }
+});

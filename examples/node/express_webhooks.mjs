@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 
 import express from 'express';
-import { Webhook, WebhookVerificationError } from '@callwaitingai/sdk';
+import { Webhook, WebhookVerificationError, verifyWebhookEvent } from '@callwaitingai/sdk';
 
 const webhook = new Webhook(process.env.CALLWAITINGAI_WEBHOOK_SECRET ?? '');
 
@@ -33,6 +33,54 @@ app.post('/webhooks/callwaitingai', express.raw({ type: 'application/json' }), (
   }
   res.sendStatus(204);
 });
+
+// Other providers' webhooks: verifyWebhookEvent verifies the signature, then types the payload.
+export const handled = [];
+
+/** A route for `provider`: raw body in, typed event to `handle`, 400 with the kind if forged. */
+function providerRoute(provider, secret, handle, { type = 'application/json', url } = {}) {
+  return [
+    express.raw({ type }),
+    (req, res) => {
+      let event;
+      try {
+        // Twilio signs the public URL: behind a proxy, pass the URL Twilio called.
+        const publicUrl = url?.() ?? `${req.protocol}://${req.get('host')}${req.originalUrl}`;
+        event = verifyWebhookEvent({ provider, payload: req.body, headers: req.headers, secret: secret(), url: publicUrl });
+      } catch (e) {
+        if (e instanceof WebhookVerificationError) return res.status(400).json({ error: e.kind });
+        throw e;
+      }
+      handle(event);
+      res.sendStatus(204);
+    },
+  ];
+}
+
+app.post(
+  '/webhooks/whatsapp',
+  ...providerRoute('meta', () => process.env.WHATSAPP_APP_SECRET ?? '', (event) => {
+    // Every message of every entry, flattened, each with its phoneNumberId.
+    for (const m of event.messages ?? []) {
+      handled.push(m.type === 'text' ? `whatsapp text from ${m.from} to ${m.phoneNumberId}: ${m.text?.body}` : `whatsapp ${m.type} from ${m.from}`);
+    }
+    for (const s of event.statuses ?? []) handled.push(`whatsapp ${s.id} ${s.status}`);
+  }),
+);
+
+app.post(
+  '/webhooks/twilio/status',
+  ...providerRoute('twilio', () => process.env.TWILIO_AUTH_TOKEN ?? '', (event) => {
+    if (event.type === 'message_status') handled.push(`twilio ${event.messageSid} ${event.messageStatus} ${event.errorCode ?? ''}`.trimEnd());
+  }, { type: 'application/x-www-form-urlencoded', url: () => process.env.TWILIO_PUBLIC_URL }),
+);
+
+app.post(
+  '/webhooks/calendly',
+  ...providerRoute('calendly', () => process.env.CALENDLY_SIGNING_KEY ?? '', (event) => {
+    if (event.type === 'invitee.created') handled.push(`calendly booking by ${event.payload?.email} at ${event.payload?.scheduledEvent?.startTime}`);
+  }),
+);
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   app.listen(3000, () => console.log('listening on http://localhost:3000'));

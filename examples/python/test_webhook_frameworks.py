@@ -102,3 +102,49 @@ def test_deliveries_verify_and_tampering_is_refused(api: Client, module: str, se
         assert len(example.received) == 1
     finally:
         stop()
+
+
+def test_fastapi_handles_whatsapp_twilio_and_calendly_requests_signed_as_the_providers_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider routes of fastapi_webhooks.py, against requests signed with `sign_request`
+    from the fixtures (the payloads each provider documents)."""
+    from callwaitingai.webhooks import sign_request
+
+    secrets = {"meta": "whatsapp-app-secret", "twilio": "twilio-auth-token", "calendly": "calendly-signing-key"}
+    monkeypatch.setenv("CALLWAITINGAI_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", secrets["meta"])
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", secrets["twilio"])
+    monkeypatch.setenv("CALENDLY_SIGNING_KEY", secrets["calendly"])
+    example = importlib.reload(importlib.import_module("fastapi_webhooks"))
+    port, stop = serve_asgi(example.app)
+    fixtures = ROOT / "tests" / "fixtures" / "webhooks"
+
+    def post(path: str, name: str) -> int:
+        f = json.loads((fixtures / f"{name}.json").read_text())
+        body = f["body"] if isinstance(f["body"], str) else json.dumps(f["body"])
+        url = f"http://127.0.0.1:{port}{path}"
+        headers = sign_request(body, secrets[f["provider"]], provider=f["provider"], url=url)
+        kind = "application/x-www-form-urlencoded" if isinstance(f["body"], str) else "application/json"
+        req = urllib.request.Request(url, method="POST", data=body.encode(), headers={**headers, "content-type": kind})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            return int(e.code)
+
+    try:
+        assert post("/webhooks/whatsapp", "meta-text") == 200
+        assert post("/webhooks/whatsapp", "meta-status-failed") == 200
+        assert post("/webhooks/twilio/status", "twilio-message-failed") == 204
+        assert post("/webhooks/calendly", "calendly-invitee-created") == 204
+        assert example.handled == [
+            "whatsapp text from 16505551234 to 106540352242922: Does it come in another color?",
+            "whatsapp wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA failed",
+            "twilio SM9a8b7c6d5e4f30211203948576a5b4c3 undelivered 30003",
+            "calendly booking by test@example.com at 2026-11-27T15:00:00.000000Z",
+        ]
+        # A request signed with another secret is refused, and nothing is handled.
+        monkeypatch.setitem(secrets, "calendly", "not-the-key")
+        assert post("/webhooks/calendly", "calendly-invitee-created") == 400
+        assert len(example.handled) == 4
+    finally:
+        stop()

@@ -94,6 +94,37 @@ pub fn from_wire(name: &str, value: Value) -> Value {
     }
 }
 
+/// Renames an object of schema `name` to JS's camelCase names (the table's `camel`): the API's
+/// wire names already are; the providers' (`phone_number_id`, `MessageSid`) are renamed. Keys no
+/// schema knows and free-form maps are kept as sent.
+pub fn to_camel(name: &str, value: Value) -> Value {
+    fn go(name: &str, value: Value) -> Result<Value> {
+        let Value::Object(map) = value else {
+            return Ok(value);
+        };
+        let Some(schema) = schema(name) else {
+            return Ok(Value::Object(map));
+        };
+        let mut out = Map::with_capacity(map.len());
+        for (key, v) in map {
+            match schema.fields.iter().find(|f| f.wire == key) {
+                Some(field) => {
+                    out.insert(field.camel.to_string(), rename_nested(field.kind, v, &go)?);
+                }
+                None => {
+                    out.insert(key, v);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+    // Renaming never fails in this direction.
+    match go(name, value) {
+        Ok(v) => v,
+        Err(_) => Value::Null,
+    }
+}
+
 /// Renames snake_case query parameters of `op` to their wire names; `None` values are dropped.
 /// An unknown parameter is an `InvalidInput` error.
 pub fn query_to_wire(op: &Operation, value: Value) -> Result<Value> {

@@ -160,3 +160,41 @@ test("the providers' own libraries (stripe, twilio from npm) accept what signWeb
   const t = sdk.signWebhookRequest({ provider: 'twilio', payload: form, secret: 'twilio_auth_token', url });
   assert.ok(twilio.validateRequest('twilio_auth_token', t['X-Twilio-Signature'], url, params));
 });
+
+// --- providers' events, typed (`verifyWebhookEvent`) ------------------------------------------
+
+function fixture(name) {
+  const f = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'webhooks', `${name}.json`), 'utf8'));
+  const payload = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
+  const headers = { ...f.headers, ...sdk.signWebhookRequest({ provider: f.provider, payload, secret: f.secret, url: f.url ?? undefined }) };
+  return { ...f, payload, headers, url: f.url ?? undefined };
+}
+
+test('verifyWebhookEvent: WhatsApp messages flattened, camelCase, unknown types kept', () => {
+  const f = fixture('meta-interactive-list');
+  const event = sdk.verifyWebhookEvent(f);
+  assert.equal(event.provider, 'meta');
+  assert.equal(event.type, 'whatsapp_business_account');
+  assert.deepEqual(event.raw, JSON.parse(f.payload));
+  assert.equal(event.entry[0].changes[0].value.metadata.phoneNumberId, '106540352242922');
+  assert.equal(event.messages.length, 1);
+  assert.deepEqual(event.messages[0].interactive.listReply, { id: 'slot-0900', title: '9:00', description: 'Tomorrow morning' });
+  assert.equal(event.messages[0].phoneNumberId, '106540352242922');
+  assert.deepEqual(event.statuses, []);
+  const u = fixture('meta-unknown-message-type');
+  assert.equal(sdk.verifyWebhookEvent(u).messages[0].type, 'poll_vote');
+});
+
+test('verifyWebhookEvent: Twilio and Slack form payloads', () => {
+  const t = fixture('twilio-sms');
+  const sms = sdk.verifyWebhookEvent(t);
+  assert.equal(sms.type, 'message');
+  assert.equal(sms.body, 'Can I book for 3pm?');
+  assert.equal(sms.raw.Body, 'Can I book for 3pm?');
+  const s = fixture('slack-block-actions');
+  const action = sdk.verifyWebhookEvent(s);
+  assert.equal(action.type, 'interaction');
+  assert.equal(action.interactionType, 'block_actions');
+  assert.equal(action.actions[0].actionId, 'approve-lead');
+  assert.throws(() => sdk.verifyWebhookEvent({ ...t, url: 'https://example.com/elsewhere' }), { kind: 'invalid_signature' });
+});

@@ -408,6 +408,34 @@ pub fn verify_webhook(
     ))
 }
 
+/// Verifies and types a provider's webhook: `{value: [model, fields, lists]}` or `{error}`.
+#[napi]
+#[allow(clippy::too_many_arguments)] // the arguments of verifyWebhookEvent
+pub fn verify_webhook_event(
+    provider: String,
+    payload: Either<String, Uint8Array>,
+    headers: String,
+    secret: String,
+    url: Option<String>,
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> Outcome {
+    Outcome::of(
+        hooks::verify_provider_event(
+            Style::JavaScript,
+            &provider,
+            &bytes(payload),
+            bindings::joined_header_pairs(&headers).as_slice(),
+            &secret,
+            url,
+            &js_number(tolerance),
+            now.map(bindings::unix_secs),
+        )
+        .map(|(model, fields, lists)| serde_json::json!([model, fields, lists])),
+        Failure::to_json,
+    )
+}
+
 /// The headers `provider` would send: `{value: [[name, value]…]}` or `{error}`.
 #[napi]
 pub fn sign_webhook_request(

@@ -152,6 +152,36 @@ fn verify_webhook(
     .map_err(raised)
 }
 
+/// Verifies and types a provider's webhook: `(model name, fields in snake_case, lists)`.
+#[pyfunction]
+#[pyo3(signature = (payload, headers, secret, *, provider="standard", url=None, tolerance=None, now=None))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments
+fn verify_event(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    secret: &str,
+    provider: &str,
+    url: Option<String>,
+    tolerance: Option<&Bound<'_, PyAny>>,
+    now: Option<i64>,
+) -> PyResult<(&'static str, Py<PyAny>, Py<PyAny>)> {
+    let (body, pairs) = (payload_bytes(payload)?, header_pairs(headers)?);
+    let tolerance = tolerance_json(tolerance)?;
+    let (model, fields, lists) = hooks::verify_provider_event(
+        Style::Python,
+        provider,
+        &body,
+        &pairs,
+        secret,
+        url,
+        &tolerance,
+        now,
+    )
+    .map_err(raised)?;
+    Ok((model, to_py(py, &fields)?, to_py(py, &lists)?))
+}
+
 /// The headers `provider` would send with `payload`, signed with `secret`.
 #[pyfunction]
 #[pyo3(signature = (payload, secret, *, provider="standard", url=None, timestamp=None, msg_id=None))]
@@ -192,6 +222,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Webhook>()?;
     m.add_function(wrap_pyfunction!(verify_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_event, m)?)?;
     m.add_function(wrap_pyfunction!(meta_subscription_challenge, m)?)?;
     Ok(())
 }

@@ -274,3 +274,63 @@ def test_the_providers_own_libraries_accept_what_sign_request_signs():
 
     params = {k: unquote_plus(v) for k, v in params.items()}
     assert RequestValidator("twilio_auth_token").validate(url, params, h["X-Twilio-Signature"])
+
+
+# --- providers' events, typed (`callwaitingai.webhooks.verify_event`) ---------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures" / "webhooks"
+
+
+def fixture(name: str) -> tuple:
+    f = json.loads((FIXTURES / f"{name}.json").read_text())
+    body = f["body"] if isinstance(f["body"], str) else json.dumps(f["body"])
+    headers = webhooks.sign_request(body, f["secret"], provider=f["provider"], url=f["url"])
+    return body, {**f["headers"], **headers}, f
+
+
+def test_a_whatsapp_notification_is_typed_and_flattened():
+    from callwaitingai import _generated as models
+
+    body, headers, f = fixture("meta-interactive-button")
+    event = webhooks.verify_event(body, headers, f["secret"], provider="meta")
+    assert isinstance(event, webhooks.MetaNotification)
+    assert (event.provider, event.type) == ("meta", "whatsapp_business_account")
+    assert event.raw == json.loads(body)
+    assert isinstance(event.entry[0].changes[0].value.metadata, models.WhatsAppMetadata)
+    [message] = event.messages()
+    assert isinstance(message, models.WhatsAppMessage)
+    assert message.type == "interactive" and message.phone_number_id == "106540352242922"
+    assert message.interactive.button_reply.id == "confirm-booking"
+    assert message.from_ == "16505551234", "`from` is a keyword: the attribute is `from_`"
+    assert event.statuses() == []
+
+
+def test_an_unknown_whatsapp_message_type_keeps_its_type():
+    body, headers, f = fixture("meta-unknown-message-type")
+    [message] = webhooks.verify_event(body, headers, f["secret"], provider="meta").messages()
+    assert message.type == "poll_vote"
+    assert message.to_dict()["poll_vote"] == {"poll_id": "p1", "options": [1]}, "unknown fields are kept"
+
+
+def test_twilio_callbacks_are_told_apart_and_form_fields_kept_as_strings():
+    from callwaitingai import _generated as models
+
+    body, headers, f = fixture("twilio-whatsapp-media")
+    event = webhooks.verify_event(body, headers, f["secret"], provider="twilio", url=f["url"])
+    assert isinstance(event, models.TwilioMessage) and event.type == "message"
+    assert [m.content_type for m in event.media] == ["image/jpeg", "application/pdf"]
+    assert event.raw["NumMedia"] == "2" and all(isinstance(v, str) for v in event.raw.values())
+    body, headers, f = fixture("twilio-unknown-callback")
+    event = webhooks.verify_event(body, headers, f["secret"], provider="twilio", url=f["url"])
+    assert isinstance(event, models.UnknownProviderEvent) and event.type == "unknown"
+
+
+def test_a_typed_provider_payload_of_the_wrong_shape_names_the_field():
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": "oops"}]})
+    headers = webhooks.sign_request(body, "s", provider="meta")
+    with pytest.raises(WebhookVerificationError) as e:
+        webhooks.verify_event(body, headers, "s", provider="meta")
+    assert e.value.kind == "invalid_payload" and "entry[0].changes" in str(e.value)
+    with pytest.raises(WebhookVerificationError) as e:
+        webhooks.verify_event(body, {**headers, "X-Hub-Signature-256": "sha256=00"}, "s", provider="meta")
+    assert e.value.kind == "invalid_signature", "verified before it is parsed"

@@ -29,6 +29,7 @@ export const {
   APIPromise,
   Webhook,
   verifyWebhook,
+  verifyWebhookEvent,
   signWebhookRequest,
   metaSubscriptionChallenge,
 } = sdk;

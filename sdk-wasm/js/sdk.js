@@ -135,6 +135,8 @@ const native = {
   },
   verifyWebhook: (provider, payload, headers, secret, url, tolerance, now) =>
     parsed(wasm.verifyWebhook(provider, payload, headers, secret, url ?? undefined, tolerance ?? undefined, now ?? undefined)),
+  verifyWebhookEvent: (provider, payload, headers, secret, url, tolerance, now) =>
+    parsed(wasm.verifyWebhookEvent(provider, payload, headers, secret, url ?? undefined, tolerance ?? undefined, now ?? undefined)),
   signWebhookRequest: (provider, payload, secret, url, timestamp, msgId) =>
     parsed(wasm.signWebhookRequest(provider, payload, secret, url ?? undefined, timestamp ?? undefined, msgId ?? undefined)),
   metaSubscriptionChallenge: (query, verifyToken) => parsed(wasm.metaSubscriptionChallenge(query, verifyToken)),

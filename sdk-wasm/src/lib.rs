@@ -354,6 +354,35 @@ pub fn verify_webhook(
     ))
 }
 
+/// Verifies and types a provider's webhook: `{value: [model, fields, lists]}` or `{error}` as
+/// JSON text.
+#[wasm_bindgen(js_name = verifyWebhookEvent)]
+#[allow(clippy::too_many_arguments)] // the arguments of verifyWebhookEvent
+pub fn verify_webhook_event(
+    provider: &str,
+    payload: &JsValue,
+    headers: &str,
+    secret: &str,
+    url: Option<String>,
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> String {
+    outcome(
+        hooks::verify_provider_event(
+            Style::JavaScript,
+            provider,
+            &bytes(payload),
+            bindings::joined_header_pairs(headers).as_slice(),
+            secret,
+            url,
+            &js_number(tolerance),
+            now.map(bindings::unix_secs),
+        )
+        .map(|(model, fields, lists)| json!([model, fields, lists])),
+        Failure::to_json,
+    )
+}
+
 /// The headers `provider` would send: `{value: [[name, value]…]}` or `{error}` as JSON text.
 #[wasm_bindgen(js_name = signWebhookRequest)]
 pub fn sign_webhook_request(

@@ -18,7 +18,7 @@ async function startFunction(t, env) {
       'run',
       `--config=${path.join(EXAMPLE, 'deno.json')}`,
       '--allow-net=127.0.0.1',
-      '--allow-env=PORT,CALLWAITINGAI_API_KEY,CALLWAITINGAI_BASE_URL,CALLWAITINGAI_WEBHOOK_SECRET,CALLWAITINGAI_LOG',
+      '--allow-env=PORT,CALLWAITINGAI_API_KEY,CALLWAITINGAI_BASE_URL,CALLWAITINGAI_WEBHOOK_SECRET,CALLWAITINGAI_LOG,WHATSAPP_APP_SECRET,TWILIO_AUTH_TOKEN,TWILIO_PUBLIC_URL,CALENDLY_SIGNING_KEY',
       `--allow-read=${PKG}`,
       path.join(EXAMPLE, 'webhook_function.ts'),
     ],
@@ -71,4 +71,23 @@ test('a Deno edge function verifies deliveries and calls the API', { timeout: 12
   });
   assert.equal(res.status, 400);
   assert.deepEqual(await res.json(), { error: 'invalid_signature' });
+});
+
+test('the edge function types WhatsApp, Twilio and Calendly requests signed as the providers would', { timeout: 120_000 }, async (t) => {
+  const fs = await import('node:fs');
+  const secrets = { meta: 'whatsapp-app-secret', twilio: 'twilio-auth-token', calendly: 'calendly-signing-key' };
+  const fn = await startFunction(t, { CALLWAITINGAI_API_KEY: KEY, CALLWAITINGAI_BASE_URL: 'http://127.0.0.1:9', CALLWAITINGAI_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', WHATSAPP_APP_SECRET: secrets.meta, TWILIO_AUTH_TOKEN: secrets.twilio, CALENDLY_SIGNING_KEY: secrets.calendly });
+  const { signWebhookRequest } = await import(new URL('../pkg/index.js', import.meta.url).href);
+  const post = async (route, name, secret) => {
+    const f = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'webhooks', `${name}.json`), 'utf8'));
+    const payload = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
+    const url = `${fn}${route}`;
+    const headers = signWebhookRequest({ provider: f.provider, payload, secret: secret ?? secrets[f.provider], url });
+    const res = await fetch(url, { method: 'POST', headers, body: payload });
+    return [res.status, await res.json()];
+  };
+  assert.deepEqual(await post('/webhooks/whatsapp', 'meta-text'), [200, { handled: ['whatsapp text from 16505551234 to 106540352242922: Does it come in another color?'] }]);
+  assert.deepEqual(await post('/webhooks/twilio/status', 'twilio-message-failed'), [200, { handled: ['twilio SM9a8b7c6d5e4f30211203948576a5b4c3 undelivered 30003'] }]);
+  assert.deepEqual(await post('/webhooks/calendly', 'calendly-invitee-created'), [200, { handled: ['calendly booking by test@example.com at 2026-11-27T15:00:00.000000Z'] }]);
+  assert.deepEqual(await post('/webhooks/calendly', 'calendly-invitee-created', 'not-the-key'), [400, { error: 'invalid_signature' }]);
 });

@@ -265,6 +265,41 @@ fn webhook(kind: &str, args: &Value) -> Result<Value, String> {
             out.sort_by(|a, b| a["type"].as_str().cmp(&b["type"].as_str()));
             json!({ "ok": out })
         }
+        "sign_request" => match bindings::provider(&s("provider")) {
+            Ok(provider) => {
+                let options = webhooks::SignOptions {
+                    timestamp: args["timestamp"].as_i64(),
+                    msg_id: args["msgId"].as_str().map(str::to_string),
+                    url: args["url"].as_str().map(str::to_string),
+                };
+                match webhooks::sign_request(provider, payload.as_bytes(), &s("secret"), &options) {
+                    Ok(pairs) => json!({ "ok": pairs.into_iter().collect::<HashMap<_, _>>() }),
+                    Err(e) => webhook_error(&e),
+                }
+            }
+            Err(e) => json!({ "error": error(&e) }),
+        },
+        "provider_event" => {
+            let mut headers = headers;
+            for (k, v) in args["signedHeaders"].as_object().into_iter().flatten() {
+                headers.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
+            }
+            match bindings::provider(&s("provider")) {
+                Ok(provider) => {
+                    match webhooks::verify_event(
+                        provider,
+                        payload.as_bytes(),
+                        &headers,
+                        &s("secret"),
+                        &opts,
+                    ) {
+                        Ok(event) => json!({ "ok": provider_event_json(&event) }),
+                        Err(e) => webhook_error(&e),
+                    }
+                }
+                Err(e) => json!({ "error": error(&e) }),
+            }
+        }
         "verify" => match Webhook::new(&s("secret"))
             .and_then(|w| w.verify_with(payload.as_bytes(), &headers, &opts))
         {
@@ -314,6 +349,48 @@ fn event_json(event: &webhooks::Event) -> Value {
         "data": body["data"],
         "model": model,
     })
+}
+
+/// A provider event as the cases compare it: its provider and type, its fields in JS's
+/// camelCase (the struct serialised, renamed by the schema table) and Meta's lists.
+fn provider_event_json(event: &webhooks::ProviderEvent) -> Value {
+    use callwaitingai::naming::to_camel;
+    use webhooks::ProviderEvent as P;
+    let named = |model: &str, v: Value| to_camel(model, v);
+    let mut out = json!({"provider": event.provider().as_str(), "type": event.event_type()});
+    let (model, fields) = match event {
+        P::Standard(e) => ("StandardEvent", json!(e)),
+        P::Stripe(e) => ("StripeEvent", json!(e)),
+        P::Calendly(e) => ("CalendlyEvent", json!(e)),
+        P::Github(e) => ("GithubEvent", json!(e)),
+        P::Meta(e) => {
+            let list = |items: Vec<Value>, m: &str| -> Value {
+                items.into_iter().map(|i| named(m, i)).collect()
+            };
+            out["messages"] = list(
+                e.messages().iter().map(|m| json!(m)).collect(),
+                "WhatsAppMessage",
+            );
+            out["statuses"] = list(
+                e.statuses().iter().map(|m| json!(m)).collect(),
+                "WhatsAppStatus",
+            );
+            ("MetaNotification", json!(e))
+        }
+        P::TwilioMessage(e) => ("TwilioMessage", json!(e)),
+        P::TwilioMessageStatus(e) => ("TwilioMessageStatus", json!(e)),
+        P::TwilioCallStatus(e) => ("TwilioCallStatus", json!(e)),
+        P::TwilioRecordingStatus(e) => ("TwilioRecordingStatus", json!(e)),
+        P::SlackSlashCommand(e) => ("SlackSlashCommand", json!(e)),
+        P::SlackInteraction(e) => ("SlackInteraction", json!(e)),
+        P::SlackUrlVerification(e) => ("SlackUrlVerification", json!(e)),
+        P::SlackEventCallback(e) => ("SlackEventCallback", json!(e)),
+        P::Unknown(e) => ("UnknownProviderEvent", json!(e)),
+        _ => ("?", Value::Null),
+    };
+    out["model"] = model.into();
+    out["fields"] = named(model, fields);
+    out
 }
 
 async fn receive(vars: &Value, n: u64) -> Result<Value, String> {

@@ -137,6 +137,51 @@ pub fn sign_request(
     core::sign_request(provider, payload, secret, &options).map_err(|e| webhook_failure(&e, style))
 }
 
+/// Verifies and types a provider's webhook: the model's name, the result named in the style
+/// (snake_case for Python, camelCase for JS; `raw` as sent) and the lists a model flattens
+/// (Meta: `messages`, `statuses`) as `{key: [item model, items]}`, named the same way.
+#[allow(clippy::too_many_arguments)] // the arguments of every binding's verify function
+pub fn verify_provider_event<H: Headers + ?Sized>(
+    style: Style,
+    provider: &str,
+    payload: &[u8],
+    headers: &H,
+    secret: &str,
+    url: Option<String>,
+    tolerance: &Value,
+    now: Option<i64>,
+) -> Result<(&'static str, Value, Value), Failure> {
+    verify_provider(
+        style, provider, payload, headers, secret, url, tolerance, now,
+    )?;
+    let provider = super::provider(provider).map_err(|e| failure(&e, style))?;
+    let parsed = core::parse_provider_event(provider, payload, headers)
+        .map_err(|e| webhook_failure(&e, style))?;
+    let name = |schema: &str, v: Value| -> Value {
+        let raw = v.get("raw").cloned();
+        let mut named = match style {
+            // The browser module has no Python caller: leave the renaming out of it.
+            #[cfg(not(target_arch = "wasm32"))]
+            Style::Python => crate::naming::from_wire(schema, v),
+            _ => crate::naming::to_camel(schema, v),
+        };
+        if let (Some(raw), Value::Object(m)) = (raw, &mut named) {
+            m.insert("raw".into(), raw);
+        }
+        named
+    };
+    let mut lists = serde_json::Map::new();
+    for (key, schema, items) in parsed.lists {
+        let items: Vec<Value> = items.into_iter().map(|i| name(schema, i)).collect();
+        lists.insert(key.into(), serde_json::json!([schema, items]));
+    }
+    Ok((
+        parsed.model,
+        name(parsed.model, parsed.result),
+        Value::Object(lists),
+    ))
+}
+
 /// Meta's subscription handshake: `hub.challenge`, or `handshake_failed`.
 pub fn meta_challenge(style: Style, query: &str, verify_token: &str) -> Result<String, Failure> {
     core::meta_subscription_challenge(query, verify_token).map_err(|e| webhook_failure(&e, style))

@@ -2356,6 +2356,1831 @@ pub struct WebhookTestData {
     pub message: String,
 }
 
+/// A Meta webhook notification (WhatsApp Cloud API: `object` is
+/// `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
+/// status of every entry and change, each with its `phone_number_id`.
+/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MetaNotification {
+    /// `meta`.
+    pub provider: String,
+    /// The body's `object` (`whatsapp_business_account`…).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The product (`whatsapp_business_account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// One item per WhatsApp Business Account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<Vec<MetaEntry>>,
+}
+
+/// One WhatsApp Business Account's changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MetaEntry {
+    /// The WhatsApp Business Account ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<MetaChange>>,
+}
+
+/// One change (`field` is `messages` for messages and statuses).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MetaChange {
+    /// What changed (`messages`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The messages, statuses and errors of one business phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<WhatsAppValue>,
+}
+
+/// The messages, statuses and errors of one business phone number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppValue {
+    /// Always `whatsapp`.
+    #[serde(
+        rename = "messaging_product",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub messaging_product: Option<String>,
+    /// The business phone number that received the messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<WhatsAppMetadata>,
+    /// The customers who wrote (or shared contact cards, in a message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<WhatsAppContact>>,
+    /// Inbound messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<WhatsAppMessage>>,
+    /// Statuses of messages you sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<Vec<WhatsAppStatus>>,
+    /// Errors, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<WhatsAppError>>,
+}
+
+/// The business phone number that received the messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppMetadata {
+    /// The number as displayed.
+    #[serde(
+        rename = "display_phone_number",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub display_phone_number: Option<String>,
+    /// Its ID (send replies from it).
+    #[serde(
+        rename = "phone_number_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_number_id: Option<String>,
+}
+
+/// The customer who sent a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppContact {
+    /// The customer's WhatsApp ID.
+    #[serde(rename = "wa_id", default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    /// A customer's profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<WhatsAppProfile>,
+}
+
+/// A customer's profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppProfile {
+    /// The customer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// An inbound message. `type` says which of the fields below it carries (`text`, `image`,
+/// `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
+/// `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
+/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppMessage {
+    /// Added by `messages()`: the business number that received it.
+    #[serde(
+        rename = "phone_number_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_number_id: Option<String>,
+    /// The sender's WhatsApp ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The message ID (`wamid.…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Unix seconds, as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The kind of message.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A text message's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<WhatsAppText>,
+    /// An image, audio, video, document or sticker; download it by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<WhatsAppMedia>,
+    /// An image, audio, video, document or sticker; download it by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<WhatsAppMedia>,
+    /// An image, audio, video, document or sticker; download it by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<WhatsAppMedia>,
+    /// An image, audio, video, document or sticker; download it by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<WhatsAppMedia>,
+    /// An image, audio, video, document or sticker; download it by `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticker: Option<WhatsAppMedia>,
+    /// A shared location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<WhatsAppLocation>,
+    /// Shared contact cards, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// A reply to an interactive message (`button_reply`, `list_reply`, or newer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<WhatsAppInteractive>,
+    /// A quick-reply button of a template, pressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button: Option<WhatsAppButton>,
+    /// A reaction to one of your messages (no `emoji`: removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<WhatsAppReaction>,
+    /// An order from a catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<WhatsAppOrder>,
+    /// A system message (a customer changed number…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<WhatsAppSystem>,
+    /// The message this one replies to or forwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<WhatsAppContext>,
+    /// For `unsupported` messages, why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<WhatsAppError>>,
+}
+
+/// A text message's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppText {
+    /// The text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// An image, audio, video, document or sticker; download it by `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppMedia {
+    /// The media ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its MIME type.
+    #[serde(rename = "mime_type", default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The caption (image, video, document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// The file name (document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Whether a sticker is animated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub animated: Option<bool>,
+    /// Whether audio is a voice note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<bool>,
+}
+
+/// A shared location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppLocation {
+    /// Latitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// The place's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Its URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A reply to an interactive message (`button_reply`, `list_reply`, or newer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppInteractive {
+    /// `button_reply`, `list_reply`, `nfm_reply`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The button or list row chosen.
+    #[serde(
+        rename = "button_reply",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub button_reply: Option<WhatsAppReply>,
+    /// The button or list row chosen.
+    #[serde(
+        rename = "list_reply",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub list_reply: Option<WhatsAppReply>,
+}
+
+/// The button or list row chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppReply {
+    /// The ID you gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Its description (list rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A quick-reply button of a template, pressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppButton {
+    /// The payload you gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A reaction to one of your messages (no `emoji`: removed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppReaction {
+    /// The message reacted to.
+    #[serde(
+        rename = "message_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_id: Option<String>,
+    /// The emoji.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+}
+
+/// An order from a catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppOrder {
+    /// The catalog.
+    #[serde(
+        rename = "catalog_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub catalog_id: Option<String>,
+    /// The customer's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The products ordered.
+    #[serde(
+        rename = "product_items",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_items: Option<Vec<WhatsAppProductItem>>,
+}
+
+/// One product of an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppProductItem {
+    /// The product.
+    #[serde(
+        rename = "product_retailer_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_retailer_id: Option<String>,
+    /// How many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Unit price.
+    #[serde(
+        rename = "item_price",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item_price: Option<f64>,
+    /// ISO 4217 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// A system message (a customer changed number…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppSystem {
+    /// What happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `user_changed_number`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The customer's new WhatsApp ID.
+    #[serde(rename = "wa_id", default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    /// The customer's new WhatsApp ID (older versions).
+    #[serde(rename = "new_wa_id", default, skip_serializing_if = "Option::is_none")]
+    pub new_wa_id: Option<String>,
+}
+
+/// The message this one replies to or forwards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppContext {
+    /// Who sent that message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Its ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Forwarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarded: Option<bool>,
+    /// Forwarded many times.
+    #[serde(
+        rename = "frequently_forwarded",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub frequently_forwarded: Option<bool>,
+}
+
+/// A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
+/// `errors`), or a newer one, as sent.
+/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppStatus {
+    /// Added by `statuses()`: the business number that sent it.
+    #[serde(
+        rename = "phone_number_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone_number_id: Option<String>,
+    /// The message ID (`wamid.…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Unix seconds, as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The customer's WhatsApp ID.
+    #[serde(
+        rename = "recipient_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recipient_id: Option<String>,
+    /// The conversation the message belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<WhatsAppConversation>,
+    /// How the message is billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<WhatsAppPricing>,
+    /// Errors, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<WhatsAppError>>,
+}
+
+/// The conversation the message belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppConversation {
+    /// Its ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When it expires, unix seconds.
+    #[serde(
+        rename = "expiration_timestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration_timestamp: Option<String>,
+    /// Who opened the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<WhatsAppOrigin>,
+}
+
+/// Who opened the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppOrigin {
+    /// `service`, `marketing`, `utility`, `authentication`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+
+/// How the message is billed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppPricing {
+    /// Whether it is billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billable: Option<bool>,
+    /// `CBP`, `PMP`…
+    #[serde(
+        rename = "pricing_model",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pricing_model: Option<String>,
+    /// The category billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// `regular`, `free_customer_service`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+
+/// Why a message failed or could not be shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppError {
+    /// The error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Its message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Where it is documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Details of an error.
+    #[serde(
+        rename = "error_data",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_data: Option<WhatsAppErrorData>,
+}
+
+/// Details of an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsAppErrorData {
+    /// The details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+/// An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
+/// present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
+/// https://www.twilio.com/docs/messaging/guides/webhook-request
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioMessage {
+    /// `twilio`.
+    pub provider: String,
+    /// `message`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The form fields as sent.
+    pub raw: std::collections::BTreeMap<String, String>,
+    /// The message's SID (`SM…`/`MM…`).
+    #[serde(
+        rename = "MessageSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_sid: Option<String>,
+    /// Your account.
+    #[serde(
+        rename = "AccountSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_sid: Option<String>,
+    /// The messaging service, if any.
+    #[serde(
+        rename = "MessagingServiceSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub messaging_service_sid: Option<String>,
+    /// The sender (`+1555…`, `whatsapp:+1555…`).
+    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Your number.
+    #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The text.
+    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// How many media files.
+    #[serde(rename = "NumMedia", default, skip_serializing_if = "Option::is_none")]
+    pub num_media: Option<String>,
+    /// How many SMS segments.
+    #[serde(
+        rename = "NumSegments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_segments: Option<String>,
+    /// The sender's WhatsApp profile name.
+    #[serde(
+        rename = "ProfileName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub profile_name: Option<String>,
+    /// The sender's WhatsApp ID.
+    #[serde(rename = "WaId", default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    /// The sender's city, if known.
+    #[serde(rename = "FromCity", default, skip_serializing_if = "Option::is_none")]
+    pub from_city: Option<String>,
+    /// The sender's country, if known.
+    #[serde(
+        rename = "FromCountry",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from_country: Option<String>,
+    /// A shared location's latitude (WhatsApp).
+    #[serde(rename = "Latitude", default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<String>,
+    /// A shared location's longitude (WhatsApp).
+    #[serde(rename = "Longitude", default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<String>,
+    /// A quick-reply button's payload (WhatsApp).
+    #[serde(
+        rename = "ButtonPayload",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub button_payload: Option<String>,
+    /// A quick-reply button's text (WhatsApp).
+    #[serde(
+        rename = "ButtonText",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub button_text: Option<String>,
+    /// The media files, from `MediaUrl0`, `MediaContentType0`…
+    #[serde(rename = "Media", default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Vec<TwilioMedia>>,
+}
+
+/// One media file of a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioMedia {
+    /// Where to fetch it (with your credentials).
+    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its MIME type.
+    #[serde(
+        rename = "ContentType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_type: Option<String>,
+}
+
+/// A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
+/// is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
+/// https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioMessageStatus {
+    /// `twilio`.
+    pub provider: String,
+    /// `message_status`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The form fields as sent.
+    pub raw: std::collections::BTreeMap<String, String>,
+    /// The message's SID.
+    #[serde(
+        rename = "MessageSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_sid: Option<String>,
+    /// Its status.
+    #[serde(
+        rename = "MessageStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_status: Option<String>,
+    /// Your account.
+    #[serde(
+        rename = "AccountSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_sid: Option<String>,
+    /// Your number.
+    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The recipient.
+    #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Why it failed (`30003`…).
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The error's text, when given.
+    #[serde(
+        rename = "ErrorMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_message: Option<String>,
+    /// The recipient on the channel (WhatsApp).
+    #[serde(
+        rename = "ChannelToAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_to_address: Option<String>,
+}
+
+/// A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
+/// `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
+/// https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioCallStatus {
+    /// `twilio`.
+    pub provider: String,
+    /// `call_status`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The form fields as sent.
+    pub raw: std::collections::BTreeMap<String, String>,
+    /// The call's SID (`CA…`).
+    #[serde(rename = "CallSid", default, skip_serializing_if = "Option::is_none")]
+    pub call_sid: Option<String>,
+    /// Your account.
+    #[serde(
+        rename = "AccountSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_sid: Option<String>,
+    /// The caller.
+    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The number called.
+    #[serde(rename = "To", default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Its status.
+    #[serde(
+        rename = "CallStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub call_status: Option<String>,
+    /// `inbound`, `outbound-api`, `outbound-dial`.
+    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Seconds, once completed.
+    #[serde(
+        rename = "CallDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub call_duration: Option<String>,
+    /// The caller's name (CNAM), if looked up.
+    #[serde(
+        rename = "CallerName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub caller_name: Option<String>,
+    /// The call that created this one.
+    #[serde(
+        rename = "ParentCallSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_call_sid: Option<String>,
+    /// When the event happened (RFC 2822).
+    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The order of this callback for the call.
+    #[serde(
+        rename = "SequenceNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sequence_number: Option<String>,
+}
+
+/// A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
+/// `in-progress`, `completed`, `absent` or `failed`.
+/// https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioRecordingStatus {
+    /// `twilio`.
+    pub provider: String,
+    /// `recording_status`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The form fields as sent.
+    pub raw: std::collections::BTreeMap<String, String>,
+    /// The recording's SID (`RE…`).
+    #[serde(
+        rename = "RecordingSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_sid: Option<String>,
+    /// Where to fetch it (add `.mp3` or `.wav`).
+    #[serde(
+        rename = "RecordingUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_url: Option<String>,
+    /// Its status.
+    #[serde(
+        rename = "RecordingStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_status: Option<String>,
+    /// Seconds.
+    #[serde(
+        rename = "RecordingDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_duration: Option<String>,
+    /// `1` or `2`.
+    #[serde(
+        rename = "RecordingChannels",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_channels: Option<String>,
+    /// `DialVerb`, `RecordVerb`, `StartCallRecordingAPI`…
+    #[serde(
+        rename = "RecordingSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_source: Option<String>,
+    /// When it started (RFC 2822).
+    #[serde(
+        rename = "RecordingStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recording_start_time: Option<String>,
+    /// The call recorded.
+    #[serde(rename = "CallSid", default, skip_serializing_if = "Option::is_none")]
+    pub call_sid: Option<String>,
+    /// Your account.
+    #[serde(
+        rename = "AccountSid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_sid: Option<String>,
+    /// Why it failed, if it did.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+}
+
+/// A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
+/// `routing_form_submission.created`, or newer, as sent).
+/// https://developer.calendly.com/api-docs/webhook-payloads
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendlyEvent {
+    /// `calendly`.
+    pub provider: String,
+    /// The `event`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The event type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// When it happened (ISO 8601).
+    #[serde(
+        rename = "created_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<String>,
+    /// The user or organization URI.
+    #[serde(
+        rename = "created_by",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_by: Option<String>,
+    /// The invitee (`invitee.*`, with `scheduled_event`) or the routing form submission
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<CalendlyPayload>,
+}
+
+/// The invitee (`invitee.*`, with `scheduled_event`) or the routing form submission
+/// (`routing_form_submission.created`, with `routing_form`, `submitter` and `result`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendlyPayload {
+    /// The invitee's or the submission's URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// The invitee's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The invitee's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// First name, if asked.
+    #[serde(
+        rename = "first_name",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_name: Option<String>,
+    /// Last name, if asked.
+    #[serde(rename = "last_name", default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `active` or `canceled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The invitee's time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// For SMS reminders.
+    #[serde(
+        rename = "text_reminder_number",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub text_reminder_number: Option<String>,
+    /// Whether this booking was rescheduled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescheduled: Option<bool>,
+    /// Where the invitee cancels.
+    #[serde(
+        rename = "cancel_url",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancel_url: Option<String>,
+    /// Where the invitee reschedules.
+    #[serde(
+        rename = "reschedule_url",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reschedule_url: Option<String>,
+    /// When it was created.
+    #[serde(
+        rename = "created_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<String>,
+    /// When it last changed.
+    #[serde(
+        rename = "updated_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<String>,
+    /// The answers given.
+    #[serde(
+        rename = "questions_and_answers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub questions_and_answers: Option<Vec<CalendlyAnswer>>,
+    /// The meeting booked.
+    #[serde(
+        rename = "scheduled_event",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_event: Option<CalendlyScheduledEvent>,
+    /// Who canceled, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<CalendlyCancellation>,
+    /// UTM parameters and `salesforce_uuid`, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The routing form's URI (submissions).
+    #[serde(
+        rename = "routing_form",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub routing_form: Option<String>,
+    /// The invitee who submitted, if they booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    /// `Invitee`, if they booked.
+    #[serde(
+        rename = "submitter_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub submitter_type: Option<String>,
+    /// Where the form routed them: `{type, value}`, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// One answer of the booking or routing form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendlyAnswer {
+    /// The question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// The answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// Its position in the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// The question's ID (routing forms).
+    #[serde(
+        rename = "question_uuid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub question_uuid: Option<String>,
+}
+
+/// The meeting booked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendlyScheduledEvent {
+    /// Its URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// The event type's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `active` or `canceled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When it starts (ISO 8601).
+    #[serde(
+        rename = "start_time",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_time: Option<String>,
+    /// When it ends.
+    #[serde(rename = "end_time", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// The event type's URI.
+    #[serde(
+        rename = "event_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_type: Option<String>,
+    /// Where: `{type, location, join_url…}`, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<serde_json::Map<String, serde_json::Value>>,
+    /// When it was booked.
+    #[serde(
+        rename = "created_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<String>,
+    /// When it last changed.
+    #[serde(
+        rename = "updated_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<String>,
+}
+
+/// Who canceled, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendlyCancellation {
+    /// Their name.
+    #[serde(
+        rename = "canceled_by",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub canceled_by: Option<String>,
+    /// The reason given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `host` or `invitee`.
+    #[serde(
+        rename = "canceler_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub canceler_type: Option<String>,
+    /// When.
+    #[serde(
+        rename = "created_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<String>,
+}
+
+/// A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
+/// as sent; for the billing events below, it is also typed, in the field named after its
+/// `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
+/// https://docs.stripe.com/api/events/object
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeEvent {
+    /// `stripe`.
+    pub provider: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The event's ID (`evt_…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// The API version it was rendered with.
+    #[serde(
+        rename = "api_version",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_version: Option<String>,
+    /// When it happened, unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+    /// Live (true) or test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub livemode: Option<bool>,
+    /// Endpoints not yet acknowledged.
+    #[serde(
+        rename = "pending_webhooks",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pending_webhooks: Option<i64>,
+    /// The connected account (Connect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The object the event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<StripeEventData>,
+    /// `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object
+    #[serde(
+        rename = "checkout_session",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checkout_session: Option<StripeCheckoutSession>,
+    /// `payment_intent.succeeded`, `payment_intent.payment_failed`.
+    #[serde(
+        rename = "payment_intent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_intent: Option<StripePaymentIntent>,
+    /// `invoice.payment_succeeded`, `invoice.payment_failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<StripeInvoice>,
+    /// `customer.subscription.created`, `.updated`, `.deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<StripeSubscription>,
+}
+
+/// The object the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeEventData {
+    /// The object as sent; its `object` names its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `*.updated`: the fields that changed, with their old values.
+    #[serde(
+        rename = "previous_attributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeCheckoutSession {
+    /// `cs_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Total, in the currency's minor unit.
+    #[serde(
+        rename = "amount_total",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_total: Option<i64>,
+    /// ISO 4217, lowercase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The customer's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// The email given.
+    #[serde(
+        rename = "customer_email",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_email: Option<String>,
+    /// Who paid.
+    #[serde(
+        rename = "customer_details",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_details: Option<StripeCustomerDetails>,
+    /// Your reference.
+    #[serde(
+        rename = "client_reference_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_reference_id: Option<String>,
+    /// Your metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// `payment`, `setup` or `subscription`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `paid`, `unpaid`, `no_payment_required`.
+    #[serde(
+        rename = "payment_status",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_status: Option<String>,
+    /// `open`, `complete`, `expired`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The payment intent's ID.
+    #[serde(
+        rename = "payment_intent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_intent: Option<String>,
+    /// The subscription's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+}
+
+/// Who paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeCustomerDetails {
+    /// Email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// `payment_intent.succeeded`, `payment_intent.payment_failed`.
+/// https://docs.stripe.com/api/payment_intents/object
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripePaymentIntent {
+    /// `pi_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// In the currency's minor unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Received so far.
+    #[serde(
+        rename = "amount_received",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_received: Option<i64>,
+    /// ISO 4217, lowercase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The customer's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// Its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Your metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// `succeeded`, `requires_payment_method`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The latest charge's ID.
+    #[serde(
+        rename = "latest_charge",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latest_charge: Option<String>,
+    /// Why the last payment attempt failed.
+    #[serde(
+        rename = "last_payment_error",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_payment_error: Option<StripePaymentError>,
+}
+
+/// Why the last payment attempt failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripePaymentError {
+    /// `card_declined`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `insufficient_funds`…
+    #[serde(
+        rename = "decline_code",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub decline_code: Option<String>,
+    /// A message you can show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `card_error`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+
+/// `invoice.payment_succeeded`, `invoice.payment_failed`.
+/// https://docs.stripe.com/api/invoices/object
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeInvoice {
+    /// `in_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The invoice number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The customer's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// Their email.
+    #[serde(
+        rename = "customer_email",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_email: Option<String>,
+    /// ISO 4217, lowercase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Due, in the minor unit.
+    #[serde(
+        rename = "amount_due",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_due: Option<i64>,
+    /// Paid.
+    #[serde(
+        rename = "amount_paid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_paid: Option<i64>,
+    /// Remaining.
+    #[serde(
+        rename = "amount_remaining",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_remaining: Option<i64>,
+    /// `draft`, `open`, `paid`, `uncollectible`, `void`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `subscription_cycle`…
+    #[serde(
+        rename = "billing_reason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_reason: Option<String>,
+    /// Payment attempts so far.
+    #[serde(
+        rename = "attempt_count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attempt_count: Option<i64>,
+    /// The next retry, unix seconds.
+    #[serde(
+        rename = "next_payment_attempt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_payment_attempt: Option<i64>,
+    /// Where the customer pays it.
+    #[serde(
+        rename = "hosted_invoice_url",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hosted_invoice_url: Option<String>,
+    /// Its PDF.
+    #[serde(
+        rename = "invoice_pdf",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invoice_pdf: Option<String>,
+}
+
+/// `customer.subscription.created`, `.updated`, `.deleted`.
+/// https://docs.stripe.com/api/subscriptions/object
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StripeSubscription {
+    /// `sub_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The customer's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// `active`, `past_due`, `canceled`, `trialing`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Ends at the period's end.
+    #[serde(
+        rename = "cancel_at_period_end",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancel_at_period_end: Option<bool>,
+    /// When it will be canceled.
+    #[serde(rename = "cancel_at", default, skip_serializing_if = "Option::is_none")]
+    pub cancel_at: Option<i64>,
+    /// When it was canceled.
+    #[serde(
+        rename = "canceled_at",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub canceled_at: Option<i64>,
+    /// When it ended.
+    #[serde(rename = "ended_at", default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// When the trial ends.
+    #[serde(rename = "trial_end", default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<i64>,
+    /// Your metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// A slash command (`type` is `slash_command`), from its form fields.
+/// https://api.slack.com/interactivity/slash-commands#app_command_handling
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackSlashCommand {
+    /// `slack`.
+    pub provider: String,
+    /// `slash_command`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The form fields as sent.
+    pub raw: std::collections::BTreeMap<String, String>,
+    /// The command (`/book`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// What followed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The workspace.
+    #[serde(rename = "team_id", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// Its domain.
+    #[serde(
+        rename = "team_domain",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub team_domain: Option<String>,
+    /// The Enterprise Grid org, if any.
+    #[serde(
+        rename = "enterprise_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enterprise_id: Option<String>,
+    /// The channel.
+    #[serde(
+        rename = "channel_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_id: Option<String>,
+    /// Its name.
+    #[serde(
+        rename = "channel_name",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_name: Option<String>,
+    /// Who typed it.
+    #[serde(rename = "user_id", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Their name.
+    #[serde(rename = "user_name", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Where to post the reply (30 minutes).
+    #[serde(
+        rename = "response_url",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub response_url: Option<String>,
+    /// To open a modal (3 seconds).
+    #[serde(
+        rename = "trigger_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trigger_id: Option<String>,
+    /// Your app.
+    #[serde(
+        rename = "api_app_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_app_id: Option<String>,
+}
+
+/// An interactive payload (`type` is `interaction`; the payload's own `type`, such as
+/// `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
+/// field. https://api.slack.com/reference/interaction-payloads
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackInteraction {
+    /// `slack`.
+    pub provider: String,
+    /// `interaction`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The parsed `payload` as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// `block_actions`, `view_submission`, `shortcut`…
+    #[serde(
+        rename = "interaction_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interaction_type: Option<String>,
+    /// Who acted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<SlackUser>,
+    /// The workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<SlackTeam>,
+    /// The channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<SlackChannel>,
+    /// The elements used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<SlackAction>>,
+    /// The shortcut's or the view's callback ID.
+    #[serde(
+        rename = "callback_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub callback_id: Option<String>,
+    /// To open a modal.
+    #[serde(
+        rename = "trigger_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trigger_id: Option<String>,
+    /// Where to post the reply.
+    #[serde(
+        rename = "response_url",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub response_url: Option<String>,
+    /// Your app.
+    #[serde(
+        rename = "api_app_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_app_id: Option<String>,
+    /// The modal (view_submission), as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The message acted on, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Who acted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackUser {
+    /// Their user ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Their handle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Their workspace.
+    #[serde(rename = "team_id", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+}
+
+/// The workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackTeam {
+    /// Its ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+}
+
+/// The channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackChannel {
+    /// Its ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// An element used (a button clicked, an option chosen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackAction {
+    /// The ID you gave it.
+    #[serde(rename = "action_id", default, skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<String>,
+    /// Its block.
+    #[serde(rename = "block_id", default, skip_serializing_if = "Option::is_none")]
+    pub block_id: Option<String>,
+    /// `button`, `static_select`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A button's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// When.
+    #[serde(rename = "action_ts", default, skip_serializing_if = "Option::is_none")]
+    pub action_ts: Option<String>,
+    /// A select's choice: `{text, value}`, as sent.
+    #[serde(
+        rename = "selected_option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub selected_option: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
+/// https://api.slack.com/events/url_verification
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackUrlVerification {
+    /// `slack`.
+    pub provider: String,
+    /// `url_verification`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// Send it back as the response body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
+    /// The legacy verification token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
+/// `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackEventCallback {
+    /// `slack`.
+    pub provider: String,
+    /// `event_callback`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The workspace.
+    #[serde(rename = "team_id", default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// Your app.
+    #[serde(
+        rename = "api_app_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub api_app_id: Option<String>,
+    /// Unique per event: deduplicate retries on it.
+    #[serde(rename = "event_id", default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// When, unix seconds.
+    #[serde(
+        rename = "event_time",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_time: Option<i64>,
+    /// The event itself; other fields stay as sent (in `raw`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<SlackInnerEvent>,
+}
+
+/// The event itself; other fields stay as sent (in `raw`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackInnerEvent {
+    /// `message`, `app_mention`, `reaction_added`…
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A message's subtype, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// Who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A message's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// `channel`, `im`…
+    #[serde(
+        rename = "channel_type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_type: Option<String>,
+    /// The message's timestamp (its ID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+    /// The thread's, for a reply.
+    #[serde(rename = "thread_ts", default, skip_serializing_if = "Option::is_none")]
+    pub thread_ts: Option<String>,
+    /// When.
+    #[serde(rename = "event_ts", default, skip_serializing_if = "Option::is_none")]
+    pub event_ts: Option<String>,
+}
+
+/// A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
+/// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct GithubEvent {
+    /// `github`.
+    pub provider: String,
+    /// The event name.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// The `X-GitHub-Delivery` ID: deduplicate on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// The `X-GitHub-Hook-ID`.
+    #[serde(rename = "hook_id", default, skip_serializing_if = "Option::is_none")]
+    pub hook_id: Option<String>,
+    /// The body's `action` (`opened`…), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+/// A Standard Webhooks message (`type` is its `type`); for ours, `Webhook.verify_event`
+/// gives the typed event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StandardEvent {
+    /// `standard`.
+    pub provider: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+    /// When it happened, if the body says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Its data, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A verified webhook of a kind this SDK does not type (a new Twilio callback, a Slack
+/// payload of another kind…): `type` is `unknown` (or as sent), `raw` holds it all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct UnknownProviderEvent {
+    /// The provider.
+    pub provider: String,
+    /// What it is, as far as known.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The JSON body or the form fields, as sent.
+    pub raw: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Query parameters of `leads.list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

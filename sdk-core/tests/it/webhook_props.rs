@@ -97,3 +97,53 @@ proptest! {
         prop_assert!(verify(provider, &body, &h, &secret, &v).is_ok());
     }
 }
+
+proptest! {
+    /// Typing never panics, whatever a (validly signed) body holds: a typed result, or
+    /// `invalid_payload`.
+    #[test]
+    fn typing_any_signed_body_never_panics(
+        provider in prop::sample::select(Provider::ALL),
+        body in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..256),
+            "[a-zA-Z]{1,8}=[a-z0-9%+]{0,12}(&[A-Za-z]{1,12}=[a-z0-9%+]{0,12}){0,6}".prop_map(String::into_bytes),
+            json_value().prop_map(|v| v.to_string().into_bytes()),
+        ],
+    ) {
+        let secret = if provider == Provider::Standard { "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } else { "s3cr3t" };
+        let opts = SignOptions { timestamp: Some(1_793_000_000), url: Some("https://example.com/x".into()), ..Default::default() };
+        let mut h = sign_request(provider, &body, secret, &opts).unwrap();
+        h.push(("X-GitHub-Event".into(), "push".into()));
+        let v = VerifyOptions::new().now(1_793_000_000).url("https://example.com/x");
+        match callwaitingai::webhooks::verify_event(provider, &body, &h, secret, &v) {
+            Ok(e) => prop_assert_eq!(e.provider(), provider),
+            Err(e) => prop_assert_eq!(e.kind(), callwaitingai::webhooks::ErrorKind::InvalidPayload),
+        }
+    }
+}
+
+/// Arbitrary JSON, shaped like the providers' payloads often enough to reach the typing.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "[a-z_]{0,10}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(
+                prop::sample::select(vec![
+                    "type", "object", "entry", "changes", "value", "messages", "statuses",
+                    "metadata", "data", "event", "payload", "text", "id"
+                ]),
+                inner,
+                0..5,
+            )
+            .prop_map(|m| serde_json::Value::Object(
+                m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
+        ]
+    })
+}

@@ -725,7 +725,894 @@ class WebhookTestData(BaseModel):
     _FIELDS_ = {"webhook_endpoint_id": None, "message": None}
 
 
-for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshParams, TokenResponse, Lead, LeadCreateParams, LeadUpdateParams, LeadList, TranscriptSegment, Transcript, Call, CallCreateParams, CallUpdateParams, CallTranscriptParams, CallList, ChatSession, ChatMessage, ChatMessageParams, ChatMessageResult, ChatSessionList, ChatMessageList, DailyCount, LeadFigures, CallFigures, ChatFigures, AnalyticsSummary, AnalyticsCalls, AnalyticsLeads, WebhookEndpoint, WebhookEndpointCreateParams, WebhookEndpointUpdateParams, WebhookEndpointList, WebhookDelivery, WebhookDeliveryList, ApiKey, ApiKeyCreateParams, ApiKeyList, UnknownEvent, LeadCreatedEvent, LeadUpdatedEvent, LeadConvertedEvent, CallStartedEvent, CallEndedEvent, ChatMessageReceivedEvent, Payment, PaymentCompletedEvent, PaymentFailedEvent, WebhookTestEvent, WebhookTestData):
+class MetaNotification(BaseModel):
+    """A Meta webhook notification (WhatsApp Cloud API: `object` is
+    `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
+    status of every entry and change, each with its `phone_number_id`.
+    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components"""
+
+    __slots__ = ("provider", "type", "raw", "object", "entry")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    object: Optional[str]
+    entry: Optional[List["MetaEntry"]]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "object": None, "entry": ("list", "model:MetaEntry")}
+
+
+class MetaEntry(BaseModel):
+    """One WhatsApp Business Account's changes."""
+
+    __slots__ = ("id", "changes")
+
+    id: Optional[str]
+    changes: Optional[List["MetaChange"]]
+
+    _FIELDS_ = {"id": None, "changes": ("list", "model:MetaChange")}
+
+
+class MetaChange(BaseModel):
+    """One change (`field` is `messages` for messages and statuses)."""
+
+    __slots__ = ("field", "value")
+
+    field: Optional[str]
+    value: Optional["WhatsAppValue"]
+
+    _FIELDS_ = {"field": None, "value": "model:WhatsAppValue"}
+
+
+class WhatsAppValue(BaseModel):
+    """The messages, statuses and errors of one business phone number."""
+
+    __slots__ = ("messaging_product", "metadata", "contacts", "messages", "statuses", "errors")
+
+    messaging_product: Optional[str]
+    metadata: Optional["WhatsAppMetadata"]
+    contacts: Optional[List["WhatsAppContact"]]
+    messages: Optional[List["WhatsAppMessage"]]
+    statuses: Optional[List["WhatsAppStatus"]]
+    errors: Optional[List["WhatsAppError"]]
+
+    _FIELDS_ = {"messaging_product": None, "metadata": "model:WhatsAppMetadata", "contacts": ("list", "model:WhatsAppContact"), "messages": ("list", "model:WhatsAppMessage"), "statuses": ("list", "model:WhatsAppStatus"), "errors": ("list", "model:WhatsAppError")}
+
+
+class WhatsAppMetadata(BaseModel):
+    """The business phone number that received the messages."""
+
+    __slots__ = ("display_phone_number", "phone_number_id")
+
+    display_phone_number: Optional[str]
+    phone_number_id: Optional[str]
+
+    _FIELDS_ = {"display_phone_number": None, "phone_number_id": None}
+
+
+class WhatsAppContact(BaseModel):
+    """The customer who sent a message."""
+
+    __slots__ = ("wa_id", "profile")
+
+    wa_id: Optional[str]
+    profile: Optional["WhatsAppProfile"]
+
+    _FIELDS_ = {"wa_id": None, "profile": "model:WhatsAppProfile"}
+
+
+class WhatsAppProfile(BaseModel):
+    """A customer's profile."""
+
+    __slots__ = ("name",)
+
+    name: Optional[str]
+
+    _FIELDS_ = {"name": None}
+
+
+class WhatsAppMessage(BaseModel):
+    """An inbound message. `type` says which of the fields below it carries (`text`, `image`,
+    `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
+    `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
+    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples"""
+
+    __slots__ = ("phone_number_id", "from_", "id", "timestamp", "type", "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button", "reaction", "order", "system", "context", "errors")
+
+    phone_number_id: Optional[str]
+    from_: Optional[str]
+    id: Optional[str]
+    timestamp: Optional[str]
+    type: Optional[str]
+    text: Optional["WhatsAppText"]
+    image: Optional["WhatsAppMedia"]
+    audio: Optional["WhatsAppMedia"]
+    video: Optional["WhatsAppMedia"]
+    document: Optional["WhatsAppMedia"]
+    sticker: Optional["WhatsAppMedia"]
+    location: Optional["WhatsAppLocation"]
+    contacts: Optional[List[Dict[str, Any]]]
+    interactive: Optional["WhatsAppInteractive"]
+    button: Optional["WhatsAppButton"]
+    reaction: Optional["WhatsAppReaction"]
+    order: Optional["WhatsAppOrder"]
+    system: Optional["WhatsAppSystem"]
+    context: Optional["WhatsAppContext"]
+    errors: Optional[List["WhatsAppError"]]
+
+    _FIELDS_ = {"phone_number_id": None, "from_": None, "id": None, "timestamp": None, "type": None, "text": "model:WhatsAppText", "image": "model:WhatsAppMedia", "audio": "model:WhatsAppMedia", "video": "model:WhatsAppMedia", "document": "model:WhatsAppMedia", "sticker": "model:WhatsAppMedia", "location": "model:WhatsAppLocation", "contacts": None, "interactive": "model:WhatsAppInteractive", "button": "model:WhatsAppButton", "reaction": "model:WhatsAppReaction", "order": "model:WhatsAppOrder", "system": "model:WhatsAppSystem", "context": "model:WhatsAppContext", "errors": ("list", "model:WhatsAppError")}
+    _ALIASES_ = {"from_": "from"}
+
+
+class WhatsAppText(BaseModel):
+    """A text message's content."""
+
+    __slots__ = ("body",)
+
+    body: Optional[str]
+
+    _FIELDS_ = {"body": None}
+
+
+class WhatsAppMedia(BaseModel):
+    """An image, audio, video, document or sticker; download it by `id`."""
+
+    __slots__ = ("id", "mime_type", "sha256", "caption", "filename", "animated", "voice")
+
+    id: Optional[str]
+    mime_type: Optional[str]
+    sha256: Optional[str]
+    caption: Optional[str]
+    filename: Optional[str]
+    animated: Optional[bool]
+    voice: Optional[bool]
+
+    _FIELDS_ = {"id": None, "mime_type": None, "sha256": None, "caption": None, "filename": None, "animated": None, "voice": None}
+
+
+class WhatsAppLocation(BaseModel):
+    """A shared location."""
+
+    __slots__ = ("latitude", "longitude", "name", "address", "url")
+
+    latitude: Optional[float]
+    longitude: Optional[float]
+    name: Optional[str]
+    address: Optional[str]
+    url: Optional[str]
+
+    _FIELDS_ = {"latitude": None, "longitude": None, "name": None, "address": None, "url": None}
+
+
+class WhatsAppInteractive(BaseModel):
+    """A reply to an interactive message (`button_reply`, `list_reply`, or newer)."""
+
+    __slots__ = ("type", "button_reply", "list_reply")
+
+    type: Optional[str]
+    button_reply: Optional["WhatsAppReply"]
+    list_reply: Optional["WhatsAppReply"]
+
+    _FIELDS_ = {"type": None, "button_reply": "model:WhatsAppReply", "list_reply": "model:WhatsAppReply"}
+
+
+class WhatsAppReply(BaseModel):
+    """The button or list row chosen."""
+
+    __slots__ = ("id", "title", "description")
+
+    id: Optional[str]
+    title: Optional[str]
+    description: Optional[str]
+
+    _FIELDS_ = {"id": None, "title": None, "description": None}
+
+
+class WhatsAppButton(BaseModel):
+    """A quick-reply button of a template, pressed."""
+
+    __slots__ = ("payload", "text")
+
+    payload: Optional[str]
+    text: Optional[str]
+
+    _FIELDS_ = {"payload": None, "text": None}
+
+
+class WhatsAppReaction(BaseModel):
+    """A reaction to one of your messages (no `emoji`: removed)."""
+
+    __slots__ = ("message_id", "emoji")
+
+    message_id: Optional[str]
+    emoji: Optional[str]
+
+    _FIELDS_ = {"message_id": None, "emoji": None}
+
+
+class WhatsAppOrder(BaseModel):
+    """An order from a catalog."""
+
+    __slots__ = ("catalog_id", "text", "product_items")
+
+    catalog_id: Optional[str]
+    text: Optional[str]
+    product_items: Optional[List["WhatsAppProductItem"]]
+
+    _FIELDS_ = {"catalog_id": None, "text": None, "product_items": ("list", "model:WhatsAppProductItem")}
+
+
+class WhatsAppProductItem(BaseModel):
+    """One product of an order."""
+
+    __slots__ = ("product_retailer_id", "quantity", "item_price", "currency")
+
+    product_retailer_id: Optional[str]
+    quantity: Optional[int]
+    item_price: Optional[float]
+    currency: Optional[str]
+
+    _FIELDS_ = {"product_retailer_id": None, "quantity": None, "item_price": None, "currency": None}
+
+
+class WhatsAppSystem(BaseModel):
+    """A system message (a customer changed number…)."""
+
+    __slots__ = ("body", "type", "wa_id", "new_wa_id")
+
+    body: Optional[str]
+    type: Optional[str]
+    wa_id: Optional[str]
+    new_wa_id: Optional[str]
+
+    _FIELDS_ = {"body": None, "type": None, "wa_id": None, "new_wa_id": None}
+
+
+class WhatsAppContext(BaseModel):
+    """The message this one replies to or forwards."""
+
+    __slots__ = ("from_", "id", "forwarded", "frequently_forwarded")
+
+    from_: Optional[str]
+    id: Optional[str]
+    forwarded: Optional[bool]
+    frequently_forwarded: Optional[bool]
+
+    _FIELDS_ = {"from_": None, "id": None, "forwarded": None, "frequently_forwarded": None}
+    _ALIASES_ = {"from_": "from"}
+
+
+class WhatsAppStatus(BaseModel):
+    """A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
+    `errors`), or a newer one, as sent.
+    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates"""
+
+    __slots__ = ("phone_number_id", "id", "status", "timestamp", "recipient_id", "conversation", "pricing", "errors")
+
+    phone_number_id: Optional[str]
+    id: Optional[str]
+    status: Optional[str]
+    timestamp: Optional[str]
+    recipient_id: Optional[str]
+    conversation: Optional["WhatsAppConversation"]
+    pricing: Optional["WhatsAppPricing"]
+    errors: Optional[List["WhatsAppError"]]
+
+    _FIELDS_ = {"phone_number_id": None, "id": None, "status": None, "timestamp": None, "recipient_id": None, "conversation": "model:WhatsAppConversation", "pricing": "model:WhatsAppPricing", "errors": ("list", "model:WhatsAppError")}
+
+
+class WhatsAppConversation(BaseModel):
+    """The conversation the message belongs to."""
+
+    __slots__ = ("id", "expiration_timestamp", "origin")
+
+    id: Optional[str]
+    expiration_timestamp: Optional[str]
+    origin: Optional["WhatsAppOrigin"]
+
+    _FIELDS_ = {"id": None, "expiration_timestamp": None, "origin": "model:WhatsAppOrigin"}
+
+
+class WhatsAppOrigin(BaseModel):
+    """Who opened the conversation."""
+
+    __slots__ = ("type",)
+
+    type: Optional[str]
+
+    _FIELDS_ = {"type": None}
+
+
+class WhatsAppPricing(BaseModel):
+    """How the message is billed."""
+
+    __slots__ = ("billable", "pricing_model", "category", "type")
+
+    billable: Optional[bool]
+    pricing_model: Optional[str]
+    category: Optional[str]
+    type: Optional[str]
+
+    _FIELDS_ = {"billable": None, "pricing_model": None, "category": None, "type": None}
+
+
+class WhatsAppError(BaseModel):
+    """Why a message failed or could not be shown."""
+
+    __slots__ = ("code", "title", "message", "href", "error_data")
+
+    code: Optional[int]
+    title: Optional[str]
+    message: Optional[str]
+    href: Optional[str]
+    error_data: Optional["WhatsAppErrorData"]
+
+    _FIELDS_ = {"code": None, "title": None, "message": None, "href": None, "error_data": "model:WhatsAppErrorData"}
+
+
+class WhatsAppErrorData(BaseModel):
+    """Details of an error."""
+
+    __slots__ = ("details",)
+
+    details: Optional[str]
+
+    _FIELDS_ = {"details": None}
+
+
+class TwilioMessage(BaseModel):
+    """An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
+    present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
+    https://www.twilio.com/docs/messaging/guides/webhook-request"""
+
+    __slots__ = ("provider", "type", "raw", "message_sid", "account_sid", "messaging_service_sid", "from_", "to", "body", "num_media", "num_segments", "profile_name", "wa_id", "from_city", "from_country", "latitude", "longitude", "button_payload", "button_text", "media")
+
+    provider: str
+    type: str
+    raw: Dict[str, str]
+    message_sid: Optional[str]
+    account_sid: Optional[str]
+    messaging_service_sid: Optional[str]
+    from_: Optional[str]
+    to: Optional[str]
+    body: Optional[str]
+    num_media: Optional[str]
+    num_segments: Optional[str]
+    profile_name: Optional[str]
+    wa_id: Optional[str]
+    from_city: Optional[str]
+    from_country: Optional[str]
+    latitude: Optional[str]
+    longitude: Optional[str]
+    button_payload: Optional[str]
+    button_text: Optional[str]
+    media: Optional[List["TwilioMedia"]]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "message_sid": None, "account_sid": None, "messaging_service_sid": None, "from_": None, "to": None, "body": None, "num_media": None, "num_segments": None, "profile_name": None, "wa_id": None, "from_city": None, "from_country": None, "latitude": None, "longitude": None, "button_payload": None, "button_text": None, "media": ("list", "model:TwilioMedia")}
+    _ALIASES_ = {"from_": "from"}
+
+
+class TwilioMedia(BaseModel):
+    """One media file of a message."""
+
+    __slots__ = ("url", "content_type")
+
+    url: Optional[str]
+    content_type: Optional[str]
+
+    _FIELDS_ = {"url": None, "content_type": None}
+
+
+class TwilioMessageStatus(BaseModel):
+    """A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
+    is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
+    https://www.twilio.com/docs/messaging/guides/track-outbound-message-status"""
+
+    __slots__ = ("provider", "type", "raw", "message_sid", "message_status", "account_sid", "from_", "to", "error_code", "error_message", "channel_to_address")
+
+    provider: str
+    type: str
+    raw: Dict[str, str]
+    message_sid: Optional[str]
+    message_status: Optional[str]
+    account_sid: Optional[str]
+    from_: Optional[str]
+    to: Optional[str]
+    error_code: Optional[str]
+    error_message: Optional[str]
+    channel_to_address: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "message_sid": None, "message_status": None, "account_sid": None, "from_": None, "to": None, "error_code": None, "error_message": None, "channel_to_address": None}
+    _ALIASES_ = {"from_": "from"}
+
+
+class TwilioCallStatus(BaseModel):
+    """A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
+    `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
+    https://www.twilio.com/docs/voice/api/call-resource#statuscallback"""
+
+    __slots__ = ("provider", "type", "raw", "call_sid", "account_sid", "from_", "to", "call_status", "direction", "call_duration", "caller_name", "parent_call_sid", "timestamp", "sequence_number")
+
+    provider: str
+    type: str
+    raw: Dict[str, str]
+    call_sid: Optional[str]
+    account_sid: Optional[str]
+    from_: Optional[str]
+    to: Optional[str]
+    call_status: Optional[str]
+    direction: Optional[str]
+    call_duration: Optional[str]
+    caller_name: Optional[str]
+    parent_call_sid: Optional[str]
+    timestamp: Optional[str]
+    sequence_number: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "call_sid": None, "account_sid": None, "from_": None, "to": None, "call_status": None, "direction": None, "call_duration": None, "caller_name": None, "parent_call_sid": None, "timestamp": None, "sequence_number": None}
+    _ALIASES_ = {"from_": "from"}
+
+
+class TwilioRecordingStatus(BaseModel):
+    """A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
+    `in-progress`, `completed`, `absent` or `failed`.
+    https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback"""
+
+    __slots__ = ("provider", "type", "raw", "recording_sid", "recording_url", "recording_status", "recording_duration", "recording_channels", "recording_source", "recording_start_time", "call_sid", "account_sid", "error_code")
+
+    provider: str
+    type: str
+    raw: Dict[str, str]
+    recording_sid: Optional[str]
+    recording_url: Optional[str]
+    recording_status: Optional[str]
+    recording_duration: Optional[str]
+    recording_channels: Optional[str]
+    recording_source: Optional[str]
+    recording_start_time: Optional[str]
+    call_sid: Optional[str]
+    account_sid: Optional[str]
+    error_code: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "recording_sid": None, "recording_url": None, "recording_status": None, "recording_duration": None, "recording_channels": None, "recording_source": None, "recording_start_time": None, "call_sid": None, "account_sid": None, "error_code": None}
+
+
+class CalendlyEvent(BaseModel):
+    """A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
+    `routing_form_submission.created`, or newer, as sent).
+    https://developer.calendly.com/api-docs/webhook-payloads"""
+
+    __slots__ = ("provider", "type", "raw", "event", "created_at", "created_by", "payload")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    event: Optional[str]
+    created_at: Optional[str]
+    created_by: Optional[str]
+    payload: Optional["CalendlyPayload"]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "event": None, "created_at": None, "created_by": None, "payload": "model:CalendlyPayload"}
+
+
+class CalendlyPayload(BaseModel):
+    """The invitee (`invitee.*`, with `scheduled_event`) or the routing form submission
+    (`routing_form_submission.created`, with `routing_form`, `submitter` and `result`)."""
+
+    __slots__ = ("uri", "email", "name", "first_name", "last_name", "status", "timezone", "text_reminder_number", "rescheduled", "cancel_url", "reschedule_url", "created_at", "updated_at", "questions_and_answers", "scheduled_event", "cancellation", "tracking", "routing_form", "submitter", "submitter_type", "result")
+
+    uri: Optional[str]
+    email: Optional[str]
+    name: Optional[str]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    status: Optional[str]
+    timezone: Optional[str]
+    text_reminder_number: Optional[str]
+    rescheduled: Optional[bool]
+    cancel_url: Optional[str]
+    reschedule_url: Optional[str]
+    created_at: Optional[str]
+    updated_at: Optional[str]
+    questions_and_answers: Optional[List["CalendlyAnswer"]]
+    scheduled_event: Optional["CalendlyScheduledEvent"]
+    cancellation: Optional["CalendlyCancellation"]
+    tracking: Optional[Dict[str, Any]]
+    routing_form: Optional[str]
+    submitter: Optional[str]
+    submitter_type: Optional[str]
+    result: Optional[Dict[str, Any]]
+
+    _FIELDS_ = {"uri": None, "email": None, "name": None, "first_name": None, "last_name": None, "status": None, "timezone": None, "text_reminder_number": None, "rescheduled": None, "cancel_url": None, "reschedule_url": None, "created_at": None, "updated_at": None, "questions_and_answers": ("list", "model:CalendlyAnswer"), "scheduled_event": "model:CalendlyScheduledEvent", "cancellation": "model:CalendlyCancellation", "tracking": None, "routing_form": None, "submitter": None, "submitter_type": None, "result": None}
+
+
+class CalendlyAnswer(BaseModel):
+    """One answer of the booking or routing form."""
+
+    __slots__ = ("question", "answer", "position", "question_uuid")
+
+    question: Optional[str]
+    answer: Optional[str]
+    position: Optional[int]
+    question_uuid: Optional[str]
+
+    _FIELDS_ = {"question": None, "answer": None, "position": None, "question_uuid": None}
+
+
+class CalendlyScheduledEvent(BaseModel):
+    """The meeting booked."""
+
+    __slots__ = ("uri", "name", "status", "start_time", "end_time", "event_type", "location", "created_at", "updated_at")
+
+    uri: Optional[str]
+    name: Optional[str]
+    status: Optional[str]
+    start_time: Optional[str]
+    end_time: Optional[str]
+    event_type: Optional[str]
+    location: Optional[Dict[str, Any]]
+    created_at: Optional[str]
+    updated_at: Optional[str]
+
+    _FIELDS_ = {"uri": None, "name": None, "status": None, "start_time": None, "end_time": None, "event_type": None, "location": None, "created_at": None, "updated_at": None}
+
+
+class CalendlyCancellation(BaseModel):
+    """Who canceled, and why."""
+
+    __slots__ = ("canceled_by", "reason", "canceler_type", "created_at")
+
+    canceled_by: Optional[str]
+    reason: Optional[str]
+    canceler_type: Optional[str]
+    created_at: Optional[str]
+
+    _FIELDS_ = {"canceled_by": None, "reason": None, "canceler_type": None, "created_at": None}
+
+
+class StripeEvent(BaseModel):
+    """A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
+    as sent; for the billing events below, it is also typed, in the field named after its
+    `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
+    https://docs.stripe.com/api/events/object"""
+
+    __slots__ = ("provider", "type", "raw", "id", "object", "api_version", "created", "livemode", "pending_webhooks", "account", "data", "checkout_session", "payment_intent", "invoice", "subscription")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    id: Optional[str]
+    object: Optional[str]
+    api_version: Optional[str]
+    created: Optional[int]
+    livemode: Optional[bool]
+    pending_webhooks: Optional[int]
+    account: Optional[str]
+    data: Optional["StripeEventData"]
+    checkout_session: Optional["StripeCheckoutSession"]
+    payment_intent: Optional["StripePaymentIntent"]
+    invoice: Optional["StripeInvoice"]
+    subscription: Optional["StripeSubscription"]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "id": None, "object": None, "api_version": None, "created": None, "livemode": None, "pending_webhooks": None, "account": None, "data": "model:StripeEventData", "checkout_session": "model:StripeCheckoutSession", "payment_intent": "model:StripePaymentIntent", "invoice": "model:StripeInvoice", "subscription": "model:StripeSubscription"}
+
+
+class StripeEventData(BaseModel):
+    """The object the event is about."""
+
+    __slots__ = ("object", "previous_attributes")
+
+    object: Optional[Dict[str, Any]]
+    previous_attributes: Optional[Dict[str, Any]]
+
+    _FIELDS_ = {"object": None, "previous_attributes": None}
+
+
+class StripeCheckoutSession(BaseModel):
+    """`checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object"""
+
+    __slots__ = ("id", "amount_total", "currency", "customer", "customer_email", "customer_details", "client_reference_id", "metadata", "mode", "payment_status", "status", "payment_intent", "subscription")
+
+    id: Optional[str]
+    amount_total: Optional[int]
+    currency: Optional[str]
+    customer: Optional[str]
+    customer_email: Optional[str]
+    customer_details: Optional["StripeCustomerDetails"]
+    client_reference_id: Optional[str]
+    metadata: Optional[Dict[str, str]]
+    mode: Optional[str]
+    payment_status: Optional[str]
+    status: Optional[str]
+    payment_intent: Optional[str]
+    subscription: Optional[str]
+
+    _FIELDS_ = {"id": None, "amount_total": None, "currency": None, "customer": None, "customer_email": None, "customer_details": "model:StripeCustomerDetails", "client_reference_id": None, "metadata": None, "mode": None, "payment_status": None, "status": None, "payment_intent": None, "subscription": None}
+
+
+class StripeCustomerDetails(BaseModel):
+    """Who paid."""
+
+    __slots__ = ("email", "name", "phone")
+
+    email: Optional[str]
+    name: Optional[str]
+    phone: Optional[str]
+
+    _FIELDS_ = {"email": None, "name": None, "phone": None}
+
+
+class StripePaymentIntent(BaseModel):
+    """`payment_intent.succeeded`, `payment_intent.payment_failed`.
+    https://docs.stripe.com/api/payment_intents/object"""
+
+    __slots__ = ("id", "amount", "amount_received", "currency", "customer", "description", "metadata", "status", "latest_charge", "last_payment_error")
+
+    id: Optional[str]
+    amount: Optional[int]
+    amount_received: Optional[int]
+    currency: Optional[str]
+    customer: Optional[str]
+    description: Optional[str]
+    metadata: Optional[Dict[str, str]]
+    status: Optional[str]
+    latest_charge: Optional[str]
+    last_payment_error: Optional["StripePaymentError"]
+
+    _FIELDS_ = {"id": None, "amount": None, "amount_received": None, "currency": None, "customer": None, "description": None, "metadata": None, "status": None, "latest_charge": None, "last_payment_error": "model:StripePaymentError"}
+
+
+class StripePaymentError(BaseModel):
+    """Why the last payment attempt failed."""
+
+    __slots__ = ("code", "decline_code", "message", "type")
+
+    code: Optional[str]
+    decline_code: Optional[str]
+    message: Optional[str]
+    type: Optional[str]
+
+    _FIELDS_ = {"code": None, "decline_code": None, "message": None, "type": None}
+
+
+class StripeInvoice(BaseModel):
+    """`invoice.payment_succeeded`, `invoice.payment_failed`.
+    https://docs.stripe.com/api/invoices/object"""
+
+    __slots__ = ("id", "number", "customer", "customer_email", "currency", "amount_due", "amount_paid", "amount_remaining", "status", "billing_reason", "attempt_count", "next_payment_attempt", "hosted_invoice_url", "invoice_pdf")
+
+    id: Optional[str]
+    number: Optional[str]
+    customer: Optional[str]
+    customer_email: Optional[str]
+    currency: Optional[str]
+    amount_due: Optional[int]
+    amount_paid: Optional[int]
+    amount_remaining: Optional[int]
+    status: Optional[str]
+    billing_reason: Optional[str]
+    attempt_count: Optional[int]
+    next_payment_attempt: Optional[int]
+    hosted_invoice_url: Optional[str]
+    invoice_pdf: Optional[str]
+
+    _FIELDS_ = {"id": None, "number": None, "customer": None, "customer_email": None, "currency": None, "amount_due": None, "amount_paid": None, "amount_remaining": None, "status": None, "billing_reason": None, "attempt_count": None, "next_payment_attempt": None, "hosted_invoice_url": None, "invoice_pdf": None}
+
+
+class StripeSubscription(BaseModel):
+    """`customer.subscription.created`, `.updated`, `.deleted`.
+    https://docs.stripe.com/api/subscriptions/object"""
+
+    __slots__ = ("id", "customer", "status", "cancel_at_period_end", "cancel_at", "canceled_at", "ended_at", "trial_end", "metadata")
+
+    id: Optional[str]
+    customer: Optional[str]
+    status: Optional[str]
+    cancel_at_period_end: Optional[bool]
+    cancel_at: Optional[int]
+    canceled_at: Optional[int]
+    ended_at: Optional[int]
+    trial_end: Optional[int]
+    metadata: Optional[Dict[str, str]]
+
+    _FIELDS_ = {"id": None, "customer": None, "status": None, "cancel_at_period_end": None, "cancel_at": None, "canceled_at": None, "ended_at": None, "trial_end": None, "metadata": None}
+
+
+class SlackSlashCommand(BaseModel):
+    """A slash command (`type` is `slash_command`), from its form fields.
+    https://api.slack.com/interactivity/slash-commands#app_command_handling"""
+
+    __slots__ = ("provider", "type", "raw", "command", "text", "team_id", "team_domain", "enterprise_id", "channel_id", "channel_name", "user_id", "user_name", "response_url", "trigger_id", "api_app_id")
+
+    provider: str
+    type: str
+    raw: Dict[str, str]
+    command: Optional[str]
+    text: Optional[str]
+    team_id: Optional[str]
+    team_domain: Optional[str]
+    enterprise_id: Optional[str]
+    channel_id: Optional[str]
+    channel_name: Optional[str]
+    user_id: Optional[str]
+    user_name: Optional[str]
+    response_url: Optional[str]
+    trigger_id: Optional[str]
+    api_app_id: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "command": None, "text": None, "team_id": None, "team_domain": None, "enterprise_id": None, "channel_id": None, "channel_name": None, "user_id": None, "user_name": None, "response_url": None, "trigger_id": None, "api_app_id": None}
+
+
+class SlackInteraction(BaseModel):
+    """An interactive payload (`type` is `interaction`; the payload's own `type`, such as
+    `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
+    field. https://api.slack.com/reference/interaction-payloads"""
+
+    __slots__ = ("provider", "type", "raw", "interaction_type", "user", "team", "channel", "actions", "callback_id", "trigger_id", "response_url", "api_app_id", "view", "message")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    interaction_type: Optional[str]
+    user: Optional["SlackUser"]
+    team: Optional["SlackTeam"]
+    channel: Optional["SlackChannel"]
+    actions: Optional[List["SlackAction"]]
+    callback_id: Optional[str]
+    trigger_id: Optional[str]
+    response_url: Optional[str]
+    api_app_id: Optional[str]
+    view: Optional[Dict[str, Any]]
+    message: Optional[Dict[str, Any]]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "interaction_type": None, "user": "model:SlackUser", "team": "model:SlackTeam", "channel": "model:SlackChannel", "actions": ("list", "model:SlackAction"), "callback_id": None, "trigger_id": None, "response_url": None, "api_app_id": None, "view": None, "message": None}
+
+
+class SlackUser(BaseModel):
+    """Who acted."""
+
+    __slots__ = ("id", "username", "name", "team_id")
+
+    id: Optional[str]
+    username: Optional[str]
+    name: Optional[str]
+    team_id: Optional[str]
+
+    _FIELDS_ = {"id": None, "username": None, "name": None, "team_id": None}
+
+
+class SlackTeam(BaseModel):
+    """The workspace."""
+
+    __slots__ = ("id", "domain")
+
+    id: Optional[str]
+    domain: Optional[str]
+
+    _FIELDS_ = {"id": None, "domain": None}
+
+
+class SlackChannel(BaseModel):
+    """The channel."""
+
+    __slots__ = ("id", "name")
+
+    id: Optional[str]
+    name: Optional[str]
+
+    _FIELDS_ = {"id": None, "name": None}
+
+
+class SlackAction(BaseModel):
+    """An element used (a button clicked, an option chosen)."""
+
+    __slots__ = ("action_id", "block_id", "type", "value", "action_ts", "selected_option")
+
+    action_id: Optional[str]
+    block_id: Optional[str]
+    type: Optional[str]
+    value: Optional[str]
+    action_ts: Optional[str]
+    selected_option: Optional[Dict[str, Any]]
+
+    _FIELDS_ = {"action_id": None, "block_id": None, "type": None, "value": None, "action_ts": None, "selected_option": None}
+
+
+class SlackUrlVerification(BaseModel):
+    """The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
+    https://api.slack.com/events/url_verification"""
+
+    __slots__ = ("provider", "type", "raw", "challenge", "token")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    challenge: Optional[str]
+    token: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "challenge": None, "token": None}
+
+
+class SlackEventCallback(BaseModel):
+    """An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
+    `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field"""
+
+    __slots__ = ("provider", "type", "raw", "team_id", "api_app_id", "event_id", "event_time", "event")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    team_id: Optional[str]
+    api_app_id: Optional[str]
+    event_id: Optional[str]
+    event_time: Optional[int]
+    event: Optional["SlackInnerEvent"]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "team_id": None, "api_app_id": None, "event_id": None, "event_time": None, "event": "model:SlackInnerEvent"}
+
+
+class SlackInnerEvent(BaseModel):
+    """The event itself; other fields stay as sent (in `raw`)."""
+
+    __slots__ = ("type", "subtype", "user", "text", "channel", "channel_type", "ts", "thread_ts", "event_ts")
+
+    type: Optional[str]
+    subtype: Optional[str]
+    user: Optional[str]
+    text: Optional[str]
+    channel: Optional[str]
+    channel_type: Optional[str]
+    ts: Optional[str]
+    thread_ts: Optional[str]
+    event_ts: Optional[str]
+
+    _FIELDS_ = {"type": None, "subtype": None, "user": None, "text": None, "channel": None, "channel_type": None, "ts": None, "thread_ts": None, "event_ts": None}
+
+
+class GithubEvent(BaseModel):
+    """A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
+    https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers"""
+
+    __slots__ = ("provider", "type", "raw", "delivery", "hook_id", "action")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    delivery: Optional[str]
+    hook_id: Optional[str]
+    action: Optional[str]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "delivery": None, "hook_id": None, "action": None}
+
+
+class StandardEvent(BaseModel):
+    """A Standard Webhooks message (`type` is its `type`); for ours, `Webhook.verify_event`
+    gives the typed event."""
+
+    __slots__ = ("provider", "type", "raw", "timestamp", "data")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+    timestamp: Optional[str]
+    data: Optional[Dict[str, Any]]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None, "timestamp": None, "data": None}
+
+
+class UnknownProviderEvent(BaseModel):
+    """A verified webhook of a kind this SDK does not type (a new Twilio callback, a Slack
+    payload of another kind…): `type` is `unknown` (or as sent), `raw` holds it all."""
+
+    __slots__ = ("provider", "type", "raw")
+
+    provider: str
+    type: str
+    raw: Dict[str, Any]
+
+    _FIELDS_ = {"provider": None, "type": None, "raw": None}
+
+
+for _model in (Health, Error, ErrorDetail, DeletedObject, LoginParams, RefreshParams, TokenResponse, Lead, LeadCreateParams, LeadUpdateParams, LeadList, TranscriptSegment, Transcript, Call, CallCreateParams, CallUpdateParams, CallTranscriptParams, CallList, ChatSession, ChatMessage, ChatMessageParams, ChatMessageResult, ChatSessionList, ChatMessageList, DailyCount, LeadFigures, CallFigures, ChatFigures, AnalyticsSummary, AnalyticsCalls, AnalyticsLeads, WebhookEndpoint, WebhookEndpointCreateParams, WebhookEndpointUpdateParams, WebhookEndpointList, WebhookDelivery, WebhookDeliveryList, ApiKey, ApiKeyCreateParams, ApiKeyList, UnknownEvent, LeadCreatedEvent, LeadUpdatedEvent, LeadConvertedEvent, CallStartedEvent, CallEndedEvent, ChatMessageReceivedEvent, Payment, PaymentCompletedEvent, PaymentFailedEvent, WebhookTestEvent, WebhookTestData, MetaNotification, MetaEntry, MetaChange, WhatsAppValue, WhatsAppMetadata, WhatsAppContact, WhatsAppProfile, WhatsAppMessage, WhatsAppText, WhatsAppMedia, WhatsAppLocation, WhatsAppInteractive, WhatsAppReply, WhatsAppButton, WhatsAppReaction, WhatsAppOrder, WhatsAppProductItem, WhatsAppSystem, WhatsAppContext, WhatsAppStatus, WhatsAppConversation, WhatsAppOrigin, WhatsAppPricing, WhatsAppError, WhatsAppErrorData, TwilioMessage, TwilioMedia, TwilioMessageStatus, TwilioCallStatus, TwilioRecordingStatus, CalendlyEvent, CalendlyPayload, CalendlyAnswer, CalendlyScheduledEvent, CalendlyCancellation, StripeEvent, StripeEventData, StripeCheckoutSession, StripeCustomerDetails, StripePaymentIntent, StripePaymentError, StripeInvoice, StripeSubscription, SlackSlashCommand, SlackInteraction, SlackUser, SlackTeam, SlackChannel, SlackAction, SlackUrlVerification, SlackEventCallback, SlackInnerEvent, GithubEvent, StandardEvent, UnknownProviderEvent):
     _model._resolve_fields_(globals())
 
 

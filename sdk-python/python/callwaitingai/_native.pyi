@@ -3,7 +3,7 @@
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
 
-__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'settle', 'Webhook', 'verify_webhook', 'sign_request', 'meta_subscription_challenge']
+__all__ = ['__version__', 'NativeClient', 'NativePage', 'NativeItems', 'enable_logging', 'defaults', 'settle', 'Webhook', 'verify_webhook', 'verify_event', 'sign_request', 'meta_subscription_challenge']
 
 __version__: str
 
@@ -87,6 +87,16 @@ class Webhook:
     ) -> Tuple[str, Dict[str, Any]]: ...
     def sign(self, msg_id: str, timestamp: int, payload: Union[bytes, str]) -> str: ...
 
+def verify_event(
+    payload: Union[bytes, str],
+    headers: Any,
+    secret: str,
+    *,
+    provider: str = "standard",
+    url: Optional[str] = None,
+    tolerance: Optional[int] = None,
+    now: Optional[int] = None,
+) -> Tuple[str, Dict[str, Any], Dict[str, Tuple[str, List[Dict[str, Any]]]]]: ...
 def sign_request(
     payload: Union[bytes, str],
     secret: str,

@@ -10,7 +10,7 @@ verify(body, headers, stripe_secret, provider="stripe")               # another 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Protocol, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Protocol, Tuple, Union
 
 if TYPE_CHECKING:
     from .events import Event
@@ -21,13 +21,16 @@ from ._native import Webhook as _NativeWebhook
 from ._native import defaults as _defaults
 from ._native import meta_subscription_challenge as _challenge
 from ._native import sign_request as _sign_request
+from ._native import verify_event as _verify_event
 from ._native import verify_webhook as _verify
 
 __all__ = [
     "Webhook",
     "verify",
+    "verify_event",
     "sign_request",
     "meta_subscription_challenge",
+    "ProviderEvent",
     "WebhookVerificationError",
     "HeadersLike",
 ]
@@ -112,6 +115,72 @@ def verify(
     `twilio`, `slack`); `url` is the full public URL (Twilio signs it). Raises
     `WebhookVerificationError` with `.kind`."""
     _verify(_bytes(payload), headers, secret, provider=provider, url=url, tolerance=tolerance, now=now)
+
+
+#: What `verify_event` returns: one class of `webhook-providers.yaml` per kind of payload.
+ProviderEvent = Union[
+    _generated.StandardEvent,
+    _generated.StripeEvent,
+    _generated.CalendlyEvent,
+    _generated.GithubEvent,
+    "MetaNotification",
+    _generated.TwilioMessage,
+    _generated.TwilioMessageStatus,
+    _generated.TwilioCallStatus,
+    _generated.TwilioRecordingStatus,
+    _generated.SlackSlashCommand,
+    _generated.SlackInteraction,
+    _generated.SlackUrlVerification,
+    _generated.SlackEventCallback,
+    _generated.UnknownProviderEvent,
+]
+
+
+class MetaNotification(_generated.MetaNotification):
+    """A Meta notification (WhatsApp Cloud API) with every message and status flattened (the
+    core does it): `messages()` and `statuses()`, each item with its `phone_number_id`."""
+
+    __slots__ = ("_messages", "_statuses")
+    _messages: List[_generated.WhatsAppMessage]
+    _statuses: List[_generated.WhatsAppStatus]
+
+    def messages(self) -> List[_generated.WhatsAppMessage]:
+        """Every inbound WhatsApp message, in order; `.type` as sent (`text`, `image`…)."""
+        return list(self._messages)
+
+    def statuses(self) -> List[_generated.WhatsAppStatus]:
+        """Every status of a message you sent (`sent`, `delivered`, `read`, `failed`…)."""
+        return list(self._statuses)
+
+
+def verify_event(
+    payload: Payload,
+    headers: HeadersLike,
+    secret: str,
+    *,
+    provider: str = "standard",
+    url: Optional[str] = None,
+    tolerance: int = DEFAULT_TOLERANCE,
+    now: Optional[int] = None,
+) -> ProviderEvent:
+    """Verifies a webhook from `provider` like `verify`, and types it: `.provider`, `.type`
+    (Stripe's and Calendly's event, GitHub's `X-GitHub-Event`, Meta's `object`, Twilio's
+    `message`/`message_status`/`call_status`/`recording_status`, Slack's `slash_command`/
+    `interaction`/`url_verification`/`event_callback`, or `unknown`), `.raw` (the JSON body, or
+    the form fields as a `dict[str, str]`) and the provider's fields in snake_case. A kind this
+    SDK does not type is an `UnknownProviderEvent` and never raises."""
+    model, fields, lists = _verify_event(
+        _bytes(payload), headers, secret, provider=provider, url=url, tolerance=tolerance, now=now
+    )
+    event = _WITH_LISTS.get(model, getattr(_generated, model))(**fields)
+    for key, (item_model, items) in lists.items():
+        item = getattr(_generated, item_model)
+        object.__setattr__(event, "_" + key, [item(**i) for i in items])
+    return event  # type: ignore[no-any-return]
+
+
+#: The models whose lists the core flattens (given to their methods).
+_WITH_LISTS: Dict[str, Any] = {"MetaNotification": MetaNotification}
 
 
 def sign_request(

@@ -24,6 +24,7 @@ const JS_EXPORTS: &[&str] = &[
     "APIPromise",
     "Webhook",
     "verifyWebhook",
+    "verifyWebhookEvent",
     "signWebhookRequest",
     "metaSubscriptionChallenge",
 ];

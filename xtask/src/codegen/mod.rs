@@ -120,8 +120,9 @@ pub fn downgrade(v: &mut serde_json::Value) {
 }
 
 /// Generates every file from the spec text.
-pub fn generate(spec: &str) -> Result<Files> {
-    let api = parse(spec)?;
+pub fn generate(spec: &str, providers: &str) -> Result<Files> {
+    let mut api = parse(spec)?;
+    let provider_models = merge_providers(&mut api, providers)?;
     let g = Gen::new(&api)?;
     let mut files = Files::new();
     rust::files(&g, &mut files)?;
@@ -130,12 +131,35 @@ pub fn generate(spec: &str) -> Result<Files> {
         python::out_path().with_file_name("events.py"),
         render(
             "python/events.py.j2",
-            serde_json::json!({ "events": g.events()? }),
+            serde_json::json!({ "events": g.events()?, "provider_models": provider_models }),
         )?,
     );
     errors::files(&mut files)?;
     typescript::files(&g, &mut files)?;
     Ok(files)
+}
+
+/// Adds the schemas of `webhook-providers.yaml` (the providers' webhook payloads, typed) to the
+/// spec's: every language's models are generated from both, in one walk.
+fn merge_providers(api: &mut OpenAPI, providers: &str) -> Result<Vec<String>> {
+    let providers = parse(providers).context("webhook-providers.yaml")?;
+    let theirs = providers
+        .components
+        .ok_or_else(|| anyhow!("webhook-providers.yaml has no components"))?
+        .schemas;
+    let ours = &mut api
+        .components
+        .as_mut()
+        .ok_or_else(|| anyhow!("the spec has no components"))?
+        .schemas;
+    let mut names = Vec::new();
+    for (name, schema) in theirs {
+        if ours.insert(name.clone(), schema).is_some() {
+            bail!("schema {name} is in both openapi.yaml and webhook-providers.yaml");
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 /// Writes the files under `root`.
@@ -287,9 +311,13 @@ mod tests {
         std::fs::read_to_string(root().join("openapi.yaml")).unwrap()
     }
 
+    fn providers() -> String {
+        std::fs::read_to_string(root().join("webhook-providers.yaml")).unwrap()
+    }
+
     #[test]
     fn committed_code_matches_the_spec() {
-        let files = generate(&spec()).unwrap();
+        let files = generate(&spec(), &providers()).unwrap();
         let drift = drift(&root(), &files);
         assert!(
             drift.is_empty(),
@@ -305,7 +333,7 @@ mod tests {
             .filter(|l| l.ends_with("linguist-generated=true"))
             .filter_map(|l| l.split_whitespace().next())
             .collect();
-        for (path, text) in generate(&spec()).unwrap() {
+        for (path, text) in generate(&spec(), &providers()).unwrap() {
             let path = path.to_string_lossy().replace('\\', "/");
             let covered = listed.iter().any(|p| match p.strip_suffix("**") {
                 Some(dir) => path.starts_with(dir),
@@ -326,7 +354,7 @@ mod tests {
         doc["components"]["schemas"]["Lead"]["properties"]["favouriteColour"] =
             serde_json::json!({"type": "string", "description": "A new field."});
         let changed = serde_yaml_ng::to_string(&doc).unwrap();
-        let files = generate(&changed).unwrap();
+        let files = generate(&changed, &providers()).unwrap();
         let drift = drift(&root(), &files);
         assert!(drift.iter().any(|d| d.contains("models.rs")), "{drift:?}");
         let models = &files[&out_dir().join("models.rs")];
@@ -347,7 +375,7 @@ mod tests {
             }
         });
         let changed = serde_yaml_ng::to_string(&doc).unwrap();
-        let files = generate(&changed).unwrap();
+        let files = generate(&changed, &providers()).unwrap();
         let drift = drift(&root(), &files);
         for changed in [
             "operations.rs",

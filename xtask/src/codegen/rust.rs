@@ -94,6 +94,7 @@ struct SchemaRow {
 struct SchemaField {
     wire: String,
     snake: String,
+    camel: String,
     kind: String,
     date_time: bool,
     secret: bool,
@@ -189,7 +190,12 @@ impl Gen<'_> {
             };
             let field = rust_field(prop);
             let mut attrs = Vec::new();
-            if field.trim_start_matches("r#") != snake(prop) || field.ends_with('_') {
+            // Wire names that `rename_all = "camelCase"` would not give back (the providers'
+            // snake_case and PascalCase ones, keywords) are named exactly.
+            if field.trim_start_matches("r#") != snake(prop)
+                || field.ends_with('_')
+                || heck::ToLowerCamelCase::to_lower_camel_case(snake(prop).as_str()) != *prop
+            {
                 attrs.push(format!("rename = \"{prop}\""));
             }
             let ty;
@@ -474,6 +480,7 @@ impl Gen<'_> {
                     SchemaField {
                         wire: prop.clone(),
                         snake: snake(prop),
+                        camel: heck::ToLowerCamelCase::to_lower_camel_case(prop.as_str()),
                         kind: self.kind_of(p),
                         date_time,
                         secret: secret(p),

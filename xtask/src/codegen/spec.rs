@@ -89,6 +89,16 @@ impl<'a> Gen<'a> {
         Ok(out)
     }
 
+    /// The results of `webhook-providers.yaml` (`x-result: true`): what verifying and typing a
+    /// provider's webhook returns.
+    pub fn provider_results(&self) -> Vec<String> {
+        self.schemas
+            .iter()
+            .filter(|(_, s)| flag(s, "x-result"))
+            .map(|(n, _)| n.to_string())
+            .collect()
+    }
+
     pub fn schema(&self, name: &str) -> Option<&'a Schema> {
         self.schemas
             .iter()

@@ -143,6 +143,7 @@ pub fn files(g: &Gen<'_>, files: &mut Files) -> Result<()> {
                 "resources": resources,
                 "tops": tops,
                 "events": g.events()?,
+                "provider_results": g.provider_results(),
             }),
         )?;
         files.insert(base.join(name), text);
@@ -232,7 +233,9 @@ impl Gen<'_> {
                                 ),
                             };
                             Prop {
-                                name: prop.clone(),
+                                // JS names are camelCase (the API's wire names already are;
+                                // the providers' snake_case and PascalCase are renamed).
+                                name: heck::ToLowerCamelCase::to_lower_camel_case(prop.as_str()),
                                 doc: d,
                                 optional: !obj.required.iter().any(|r| r == prop),
                                 ty: if nullable { format!("{ty} | null") } else { ty },

@@ -75,6 +75,16 @@ function webhook(step) {
         const got = step.deliveries.map((d) => hook.verifyEvent(d.body, d.headers));
         return { ok: got.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)) };
       }
+      case 'sign_request':
+        return { ok: sdk.signWebhookRequest({ provider: step.provider, payload: step.payload, secret: step.secret, url: step.url ?? undefined, timestamp: step.timestamp, msgId: step.msgId }) };
+      case 'provider_event': {
+        const headers = { ...(step.headers ?? {}), ...(step.signedHeaders ?? {}) };
+        const event = sdk.verifyWebhookEvent({ provider: step.provider, payload: step.payload, headers, secret: step.secret, url: step.url ?? undefined, now: step.now });
+        const { messages, statuses, ...fields } = event;
+        const out = { provider: event.provider, type: event.type, fields };
+        if (messages) Object.assign(out, { messages, statuses });
+        return { ok: out };
+      }
       case 'verify':
         return { ok: new Webhook(step.secret).verify(step.payload, step.headers, { now: step.now, tolerance: step.tolerance }) };
       case 'provider':

@@ -139,6 +139,16 @@ def webhook(step: Dict[str, Any]) -> Dict[str, Any]:
             hook = webhooks.Webhook(step["secret"])
             got = [event_json(hook.verify_event(d["body"], d["headers"])) for d in step["deliveries"]]
             return {"ok": sorted(got, key=lambda e: e["type"])}
+        if kind == "sign_request":
+            return {"ok": webhooks.sign_request(step["payload"], step["secret"], provider=step["provider"], url=step.get("url"), timestamp=step.get("timestamp"), msg_id=step.get("msgId"))}
+        if kind == "provider_event":
+            headers = {**(step.get("headers") or {}), **(step.get("signedHeaders") or {})}
+            event = webhooks.verify_event(step["payload"], headers, step["secret"], provider=step["provider"], url=step.get("url"), now=step.get("now"))
+            out: Dict[str, Any] = {"provider": event.provider, "type": event.type, "model": type(event).__name__, "fields": wire(event)}
+            if isinstance(event, webhooks.MetaNotification):
+                out["messages"] = wire(event.messages())
+                out["statuses"] = wire(event.statuses())
+            return {"ok": out}
         if kind == "verify":
             opts = {k: step[k] for k in ("now", "tolerance") if k in step}
             return {"ok": webhooks.Webhook(step["secret"]).verify(step["payload"], step["headers"], **opts)}
