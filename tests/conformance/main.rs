@@ -91,57 +91,58 @@ fn load_cases(dir: &Path, only: Option<&str>) -> Vec<Case> {
                 json,
             }
         })
-        .chain(std::iter::once(provider_fixtures_case(&fixtures)))
+        .chain(provider_fixture_cases(&fixtures))
         .filter(|c| only.is_none_or(|o| o == c.name))
         .collect()
 }
 
-/// The case `provider-events`, made of `tests/fixtures/webhooks/*.json`: each provider payload
-/// is signed as its provider would (`sign_request`), then verified and typed; the outcome (the
+/// One case per file of `tests/fixtures/webhooks/` (`provider:meta-text`…): the payload is
+/// signed as its provider would (`sign_request`), then verified and typed; the outcome (the
 /// result in camelCase, Meta's messages and statuses) must match the fixture's `expect` in every
 /// language.
-fn provider_fixtures_case(dir: &Path) -> Case {
+fn provider_fixture_cases(dir: &Path) -> Vec<Case> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let mut steps = Vec::new();
-    for p in files {
-        let f: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        let name = p.file_stem().unwrap().to_string_lossy().to_string();
-        let payload = match &f["body"] {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let save = format!("signed_{}", name.replace('-', "_"));
-        steps.push(json!({
-            "webhook": "sign_request", "provider": f["provider"], "payload": payload,
-            "secret": f["secret"], "url": f["url"], "timestamp": 1_793_000_000, "save": save,
-        }));
-        let mut expect = json!({"provider": f["provider"], "type": f["expect"]["type"], "fields": f["expect"]["fields"]});
-        for list in ["messages", "statuses"] {
-            if !f["expect"][list].is_null() {
-                expect[list] = f["expect"][list].clone();
+    files
+        .into_iter()
+        .map(|p| {
+            let f: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let name = format!("provider:{}", p.file_stem().unwrap().to_string_lossy());
+            let payload = match &f["body"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let mut expect = json!({
+                "provider": f["provider"], "type": f["expect"]["type"], "fields": f["expect"]["fields"],
+            });
+            for list in ["messages", "statuses"] {
+                if !f["expect"][list].is_null() {
+                    expect[list] = f["expect"][list].clone();
+                }
             }
-        }
-        steps.push(json!({
-            "webhook": "provider_event", "fixture": name, "provider": f["provider"],
-            "payload": payload, "secret": f["secret"], "url": f["url"], "now": 1_793_000_000,
-            "headers": f["headers"], "signedHeaders": format!("${save}"),
-            "expect": {"ok": expect},
-        }));
-    }
-    Case {
-        name: "provider-events".into(),
-        json: json!({
-            "name": "provider-events",
-            "about": "Every fixture of tests/fixtures/webhooks, signed as its provider would, verified and typed: the same type and fields in every language.",
-            "steps": steps,
-        }),
-    }
+            let steps = json!([
+                {
+                    "webhook": "sign_request", "provider": f["provider"], "payload": payload,
+                    "secret": f["secret"], "url": f["url"], "timestamp": 1_793_000_000, "save": "signed",
+                },
+                {
+                    "webhook": "provider_event", "provider": f["provider"], "payload": payload,
+                    "secret": f["secret"], "url": f["url"], "now": 1_793_000_000,
+                    "headers": f["headers"], "signedHeaders": "$signed",
+                    "expect": {"ok": expect},
+                },
+            ]);
+            Case {
+                name: name.clone(),
+                json: json!({"name": name, "about": f["source"], "steps": steps}),
+            }
+        })
+        .collect()
 }
 
 /// Runs a language's runner over the manifest; one result per case: the outcomes, or why the

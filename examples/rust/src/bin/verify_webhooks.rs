@@ -1,7 +1,8 @@
-//! Verifying signed webhooks: ours (Standard Webhooks) and another provider's.
+//! Verifying signed webhooks: ours (Standard Webhooks) and other providers', typed.
 
 use callwaitingai::webhooks::{
-    Provider, SignOptions, VerifyOptions, Webhook, sign_request, verify,
+    Event, Provider, ProviderEvent, SignOptions, VerifyOptions, Webhook, sign_request, verify,
+    verify_event,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,7 +14,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let body = serde_json::to_vec(&serde_json::json!({
         "type": "lead.created",
         "timestamp": "2026-11-01T09:30:00Z",
-        "data": {"id": "lead_01HZX3K4Q9M2B7", "name": "John Doe", "status": "new"}
+        "data": {
+            "id": "lead_01HZX3K4Q9M2B7", "name": "John Doe", "email": null, "phone": "+15550100",
+            "company": null, "source": "call", "status": "new", "notes": null, "tags": [],
+            "createdAt": "2026-11-01T09:30:00Z", "updatedAt": "2026-11-01T09:30:00Z"
+        }
     }))?;
     let headers = sign_request(Provider::Standard, &body, secret, &SignOptions::default())?;
     for (name, value) in &headers {
@@ -51,5 +56,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &VerifyOptions::new(),
     )?;
     println!("verified a Stripe webhook too");
+
+    // Verify and type in one call: ours as `Event`, another provider's as `ProviderEvent`.
+    match webhook.verify_event(&body, &headers)? {
+        Event::LeadCreated(e) => println!("new lead {} ({:?})", e.data.name, e.data.phone),
+        other => println!("not handled: {}", other.event_type()),
+    }
+    let whatsapp = br#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398",
+        "changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+        "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+        "messages":[{"from":"16505551234","id":"wamid.1","timestamp":"1749416383",
+        "type":"text","text":{"body":"Can I book for 3pm?"}}]}}]}]}"#;
+    let whatsapp_headers = sign_request(
+        Provider::Meta,
+        whatsapp,
+        "app-secret",
+        &SignOptions::default(),
+    )?;
+    let event = verify_event(
+        Provider::Meta,
+        whatsapp,
+        &whatsapp_headers,
+        "app-secret",
+        &VerifyOptions::new(),
+    )?;
+    if let ProviderEvent::Meta(notification) = event {
+        for m in notification.messages() {
+            let text = m.text.and_then(|t| t.body).unwrap_or_default();
+            println!("whatsapp {:?} to {:?}: {text}", m.type_, m.phone_number_id);
+        }
+    }
     Ok(())
 }
