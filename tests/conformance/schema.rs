@@ -147,15 +147,7 @@ impl Spec {
                 "delivered event type {event_type:?} is not in the spec's webhooks"
             ));
         };
-        let mut root = match schema {
-            Value::Object(m) => m.clone(),
-            _ => Map::new(),
-        };
-        root.insert("components".into(), self.components.clone());
-        match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .build(&Value::Object(root))
-        {
+        match self.validator(schema) {
             Ok(v) => {
                 for e in v.iter_errors(&event) {
                     report.errors.push(format!(
@@ -166,6 +158,21 @@ impl Spec {
             }
             Err(e) => report.errors.push(format!("{event_type}: bad schema: {e}")),
         }
+    }
+
+    /// A JSON Schema 2020-12 validator of `schema`, with the spec's components to refer to.
+    fn validator(
+        &self,
+        schema: &Value,
+    ) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+        let mut root = match schema {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        root.insert("components".into(), self.components.clone());
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&Value::Object(root))
     }
 
     /// The event types of the `webhooks` section.
@@ -244,29 +251,19 @@ impl Spec {
         let cached = self.validators.borrow().get(&key).cloned();
         let validator = match cached {
             Some(v) => v,
-            None => {
-                let mut root = match schema {
-                    Value::Object(m) => m.clone(),
-                    _ => Map::new(),
-                };
-                root.insert("components".into(), self.components.clone());
-                match jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .build(&Value::Object(root))
-                {
-                    Ok(v) => {
-                        let v = Rc::new(v);
-                        self.validators.borrow_mut().insert(key, Rc::clone(&v));
-                        v
-                    }
-                    Err(e) => {
-                        report
-                            .errors
-                            .push(format!("{}: the schema does not compile: {e}", op.id));
-                        return;
-                    }
+            None => match self.validator(schema) {
+                Ok(v) => {
+                    let v = Rc::new(v);
+                    self.validators.borrow_mut().insert(key, Rc::clone(&v));
+                    v
                 }
-            }
+                Err(e) => {
+                    report
+                        .errors
+                        .push(format!("{}: the schema does not compile: {e}", op.id));
+                    return;
+                }
+            },
         };
         let problems: Vec<String> = validator
             .iter_errors(body)
@@ -301,6 +298,25 @@ mod tests {
         assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
         spec.check(&json!({"method": "GET", "route": "/health", "status": 418, "contentType": "application/json", "body": {}}), &mut report);
         assert_eq!(report.errors.len(), 2, "an undocumented status is reported");
+    }
+
+    #[test]
+    fn a_delivery_is_checked_against_its_event_in_the_webhooks_section() {
+        let spec = spec();
+        let ok = r#"{"type":"webhook.test","timestamp":"2026-11-01T09:30:00Z","data":{"webhookEndpointId":"we_1","message":"hi"}}"#;
+        let mut report = Report::default();
+        spec.check_event(ok, &mut report);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        for bad in [
+            r#"{"type":"webhook.test","timestamp":"2026-11-01T09:30:00Z","data":{"message":"hi"}}"#,
+            r#"{"type":"lead.merged","timestamp":"2026-11-01T09:30:00Z","data":{}}"#,
+            r#"{"type":"webhook.test","data":{"webhookEndpointId":"we_1","message":"hi"}}"#,
+            "not json",
+        ] {
+            let mut report = Report::default();
+            spec.check_event(bad, &mut report);
+            assert_eq!(report.errors.len(), 1, "{bad}: {:?}", report.errors);
+        }
     }
 
     #[test]
