@@ -338,6 +338,8 @@ fn router(
         .max_age(Duration::from_secs(600));
     let app = Router::new()
         .nest("/api/v1", api)
+        .route("/openapi.json", get(routes::docs::openapi_json))
+        .route("/openapi.yaml", get(routes::docs::openapi_yaml))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn(middleware::request_id));

@@ -11,6 +11,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod calls;
 pub mod chat;
+pub mod docs;
 pub mod health;
 pub mod leads;
 pub mod webhooks;

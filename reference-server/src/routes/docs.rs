@@ -1,0 +1,50 @@
+//! The spec, served without a key: `GET /openapi.yaml` (as written) and `GET /openapi.json`
+//! (with this server first in `servers`, so that a client generated from it, or a try-it
+//! console, calls it). Both are compiled in: copies `cargo xtask codegen` keeps in this crate.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+const YAML: &str = include_str!("../openapi.yaml");
+const JSON: &str = include_str!("../openapi.json");
+
+/// `GET /openapi.yaml`.
+pub async fn openapi_yaml() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/yaml"),
+        )],
+        YAML,
+    )
+        .into_response()
+}
+
+/// `GET /openapi.json`: the spec with `http(s)://<Host>/api/v1` as its first server.
+pub async fn openapi_json(headers: HeaderMap) -> Response {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    let mut spec = SPEC
+        .get_or_init(|| serde_json::from_str(JSON).unwrap_or(Value::Null))
+        .clone();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && !h.contains(['/', '\\', '@', ' ']));
+    if let (Some(host), Some(servers)) =
+        (host, spec.get_mut("servers").and_then(Value::as_array_mut))
+    {
+        let https = headers
+            .get("x-forwarded-proto")
+            .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
+        let url = format!("{}://{host}/api/v1", if https { "https" } else { "http" });
+        servers.retain(|s| s["url"] != url.as_str());
+        servers.insert(
+            0,
+            json!({"url": url, "description": "This reference server."}),
+        );
+    }
+    axum::Json(spec).into_response()
+}
