@@ -9,7 +9,8 @@
 // APIs.
 
 /**
- * @param native the provider: createClient, createWebhook, verifyWebhook, verifyWebhookEvent,
+ * @param native the provider: createClient, createWebhook, createAbort, abort, verifyWebhook,
+ *   verifyWebhookEvent,
  *   signWebhookRequest,
  *   metaSubscriptionChallenge, operations(), errorClasses(), and (Node) enableLogging
  * @param env reads an environment variable (undefined where there are none)
@@ -69,6 +70,24 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
   function unwrap(out, key) {
     if (out.error) throw toError(out.error);
     return out[key];
+  }
+
+  /**
+   * Starts a native call with the options' `signal` (an `AbortSignal`) wired to the core: when
+   * it fires (or has fired), the call stops, retries included, and rejects with
+   * `APIUserAbortError`. `start(rest, abortId)` gets the other options.
+   */
+  function abortable(options, start) {
+    const { signal, ...rest } = options ?? {};
+    if (signal == null) return start(rest, null);
+    if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+      throw invalid('signal must be an AbortSignal');
+    }
+    const id = native.createAbort();
+    const onAbort = () => native.abort(id);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return start(rest, id).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   /** Options as JSON text; NaN and the infinities as strings (JSON would make them null and
@@ -221,13 +240,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         if (listOf) {
           return new PagePromise(() =>
             logged(client, id, (async () => {
-              const out = await client._native.list(id, ids, query ?? null, json(options), true);
+              const out = await abortable(options, (rest, abort) => client._native.list(id, ids, query ?? null, json(rest), true, abort));
               return { data: new Page(unwrap(out, 'page')), response: out.response };
             })()),
           );
         }
         return new APIPromise(
-          logged(client, id, client._native.request(id, ids, query ?? null, body ?? null, json(options), true).then((out) => ({ data: unwrap(out, 'data'), response: out.response }))),
+          logged(client, id, abortable(options, (rest, abort) => client._native.request(id, ids, query ?? null, body ?? null, json(rest), true, abort)).then((out) => ({ data: unwrap(out, 'data'), response: out.response }))),
         );
       };
       target[verb] = (...args) => {
@@ -314,9 +333,10 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
         return new APIPromise(
-          this._native
-            .request(operationId, ids.map(String), query ?? null, body ?? null, json(options))
-            .then((out) => ({ data: unwrap(out, 'data'), response: out.response })),
+          abortable(options, (rest, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, json(rest), false, abort)).then((out) => ({
+            data: unwrap(out, 'data'),
+            response: out.response,
+          })),
         );
       } catch (e) {
         return new APIPromise(Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message))));

@@ -14,6 +14,18 @@ export interface RequestOptions {
   extraQuery?: Record<string, unknown>;
   /** Body fields the typed ones do not have, merged into the body as given (wire names). */
   extraBody?: Record<string, unknown>;
+  /**
+   * Cancels the call: when it fires, the call stops (its retries too) and rejects with
+   * `APIUserAbortError`. An `AbortSignal` (`AbortController`, `AbortSignal.timeout(ms)`).
+   */
+  signal?: AbortSignalLike;
+}
+
+/** What `signal` needs of an `AbortSignal` (typed structurally: no DOM or Node types needed). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** One page of a list; `for await` over it walks every item from here on, lazily. */
@@ -100,6 +112,8 @@ export declare class APIResponseValidationError extends APIError {}
 export declare class APIConnectionError extends CallWaitingAIError {}
 /** No response within the timeout or the deadline. */
 export declare class APITimeoutError extends APIConnectionError {}
+/** The caller aborted the call (an AbortSignal, a cancelled task): no response, no retry. */
+export declare class APIUserAbortError extends APIConnectionError {}
 /** Nothing was sent: an argument or option is invalid (no API key, a bad timeout, an empty id, an unknown webhook provider…). Also an instance of `TypeError`. */
 export declare class InvalidRequestError extends CallWaitingAIError {}
 /** A webhook failed verification; `kind` says why. */
@@ -2200,6 +2214,7 @@ export declare class CallWaitingAI {
   static readonly APIResponseValidationError: typeof APIResponseValidationError;
   static readonly APIConnectionError: typeof APIConnectionError;
   static readonly APITimeoutError: typeof APITimeoutError;
+  static readonly APIUserAbortError: typeof APIUserAbortError;
   static readonly InvalidRequestError: typeof InvalidRequestError;
   static readonly WebhookVerificationError: typeof WebhookVerificationError;
 }

@@ -42,6 +42,18 @@ export interface RequestOptions {
   extraQuery?: Record<string, unknown>;
   /** Body fields the typed ones do not have, merged into the body as given (wire names). */
   extraBody?: Record<string, unknown>;
+  /**
+   * Cancels the call: when it fires, the call stops (its retries too) and rejects with
+   * `APIUserAbortError`. An `AbortSignal` (`AbortController`, `AbortSignal.timeout(ms)`).
+   */
+  signal?: AbortSignalLike;
+}
+
+/** What `signal` needs of an `AbortSignal` (typed structurally: no DOM or Node types needed). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** One page of a list; `for await` over it walks every item from here on, lazily. */
@@ -128,6 +140,8 @@ export class APIResponseValidationError extends APIError {}
 export class APIConnectionError extends CallWaitingAIError {}
 /** No response within the timeout or the deadline. */
 export class APITimeoutError extends APIConnectionError {}
+/** The caller aborted the call (an AbortSignal, a cancelled task): no response, no retry. */
+export class APIUserAbortError extends APIConnectionError {}
 /** Nothing was sent: an argument or option is invalid (no API key, a bad timeout, an empty id, an unknown webhook provider…). Also an instance of `TypeError`. */
 export class InvalidRequestError extends CallWaitingAIError {}
 /** A webhook failed verification; `kind` says why. */

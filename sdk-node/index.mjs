@@ -19,6 +19,7 @@ export const {
   APIResponseValidationError,
   APIConnectionError,
   APITimeoutError,
+  APIUserAbortError,
   InvalidRequestError,
   WebhookVerificationError,
   Page,

@@ -24,9 +24,9 @@ export declare class NativeClient {
    * Any operation by its operationId; never rejects (failures come back as `error`).
    * `typed`: the answer must decode as the operation's model (the typed methods).
    */
-  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null): Promise<CallOutcome>
+  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<CallOutcome>
   /** The first page of a list. */
-  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null): Promise<PageOutcome>
+  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<PageOutcome>
 }
 
 export declare class NativeItems {
@@ -55,6 +55,9 @@ export declare class NativeWebhook {
   sign(msgId: string, timestamp: number, payload: string | Uint8Array): Outcome
 }
 
+/** Aborts the call of an abort id: it fails with `APIUserAbortError`. */
+export declare function abort(id: number): void
+
 /**
  * A call's body and what its response says besides (`bindings::response_fields`), or the
  * failure.
@@ -69,6 +72,9 @@ export interface ClientOutcome {
   client?: NativeClient
   error?: any
 }
+
+/** A new abort id, for one call with an `AbortSignal`. */
+export declare function createAbort(): number
 
 /**
  * A client from the options as the user gave them (JSON text); `runtime` names the JS

@@ -27,6 +27,13 @@ pub enum Error {
         /// Which limit was hit.
         message: String,
     },
+    /// The caller aborted the call (a JS `AbortSignal`, a cancelled Python task): nothing more
+    /// was sent, and no retry follows.
+    #[error("request aborted: {message}")]
+    Aborted {
+        /// Why.
+        message: String,
+    },
     /// The API answered with an error status.
     #[error("{0}")]
     Api(Box<ApiError>),
@@ -93,12 +100,14 @@ impl ApiError {
 
 impl Error {
     /// The failure class as a stable name, for bindings that hand errors over as data:
-    /// `invalid_input`, `connection`, `timeout`, `api`, `decode` or `response_too_large`.
+    /// `invalid_input`, `connection`, `timeout`, `aborted`, `api`, `decode` or
+    /// `response_too_large`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) => "invalid_input",
             Error::Connection { .. } => "connection",
             Error::Timeout { .. } => "timeout",
+            Error::Aborted { .. } => "aborted",
             Error::Api(_) => "api",
             Error::Decode { .. } => "decode",
             Error::ResponseTooLarge { .. } => "response_too_large",
@@ -164,7 +173,10 @@ impl Error {
             Error::Connection { retryable, .. } => *retryable,
             Error::Timeout { .. } => true,
             Error::Api(e) => crate::retry::retryable_status(e.status, &e.headers),
-            Error::InvalidInput(_) | Error::Decode { .. } | Error::ResponseTooLarge { .. } => false,
+            Error::InvalidInput(_)
+            | Error::Aborted { .. }
+            | Error::Decode { .. }
+            | Error::ResponseTooLarge { .. } => false,
         }
     }
 }

@@ -126,6 +126,7 @@ impl NativeClient {
     /// Any operation by its operationId; never rejects (failures come back as `error`).
     /// `typed`: the answer must decode as the operation's model (the typed methods).
     #[napi]
+    #[allow(clippy::too_many_arguments)] // the call's parts, as the JS layer passes them
     pub async fn request(
         &self,
         op: String,
@@ -134,6 +135,7 @@ impl NativeClient {
         body: Option<Value>,
         options: Option<String>,
         typed: Option<bool>,
+        abort: Option<u32>,
     ) -> CallOutcome {
         let sent = async {
             bindings::calls::prepare_json(
@@ -148,7 +150,7 @@ impl NativeClient {
             .send(&self.client)
             .await
         };
-        match sent.await {
+        match bindings::abort::run(abort, sent).await {
             Ok((data, response)) => CallOutcome {
                 data: Some(data),
                 response: Some(response),
@@ -171,6 +173,7 @@ impl NativeClient {
         query: Option<Value>,
         options: Option<String>,
         typed: Option<bool>,
+        abort: Option<u32>,
     ) -> PageOutcome {
         let listed = async {
             bindings::calls::prepare_json(
@@ -185,7 +188,7 @@ impl NativeClient {
             .list(&self.client)
             .await
         };
-        match listed.await {
+        match bindings::abort::run(abort, listed).await {
             Ok((page, response)) => PageOutcome {
                 page: Some(NativePage { page }),
                 response: Some(response),
@@ -467,6 +470,18 @@ pub fn meta_subscription_challenge(query: String, verify_token: String) -> Outco
         hooks::meta_challenge(Style::JavaScript, &query, &verify_token),
         Failure::to_json,
     )
+}
+
+/// A new abort id, for one call with an `AbortSignal`.
+#[napi]
+pub fn create_abort() -> u32 {
+    bindings::abort::create()
+}
+
+/// Aborts the call of an abort id: it fails with `APIUserAbortError`.
+#[napi]
+pub fn abort(id: u32) {
+    bindings::abort::abort(id);
 }
 
 /// Turns on request logging to stderr at `level` (the JS layer calls it when

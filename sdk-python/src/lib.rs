@@ -172,8 +172,9 @@ where
     let future = event_loop.call_method0("create_future")?;
     let (event_loop, target) = (event_loop.unbind(), future.clone().unbind());
     let deliver = wrap_pyfunction!(_deliver, py)?.unbind();
-    IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    runtime().spawn(async move {
+    let in_flight = InFlight::enter();
+    let task = runtime().spawn(async move {
+        let _in_flight = in_flight;
         let r = fut.await;
         Python::attach(|py| {
             let (ok, value) = match finish(py, r) {
@@ -184,9 +185,48 @@ where
             let _ =
                 event_loop.call_method1(py, "call_soon_threadsafe", (deliver, target, ok, value));
         });
-        IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     });
+    // Cancelling the asyncio future (`task.cancel()`, a timeout) cancels the request: the task
+    // is dropped where it waits, its connection closed, no retry sent.
+    future.call_method1(
+        "add_done_callback",
+        (CancelOnDone {
+            task: task.abort_handle(),
+        },),
+    )?;
     Ok(future.unbind())
+}
+
+/// Counts a task in flight (for `settle` at exit) until it ends or is dropped.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// The done-callback of an asyncio future: aborts the request's task if it was cancelled.
+#[pyclass(module = "callwaitingai._native", frozen)]
+struct CancelOnDone {
+    task: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl CancelOnDone {
+    fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future.call_method0("cancelled")?.is_truthy()? {
+            self.task.abort();
+        }
+        Ok(())
+    }
 }
 
 /// A call as the core prepares it from Python's arguments (snake_case names, options checked).

@@ -90,3 +90,24 @@ def test_a_cancelled_async_call_is_harmless(server):
             assert (await client.leads.create(name="After")).name == "After"
 
     asyncio.run(main())
+
+
+def test_cancelling_a_task_cancels_its_request(make_server):
+    """`task.cancel()` (and `asyncio.wait_for`'s timeout) drop the request where it waits: the
+    server, which delays every request by 800 ms, never handles it."""
+    server = make_server("--latency", "800ms")
+
+    async def main() -> None:
+        async with AsyncClient(api_key=KEY, base_url=server.url, max_retries=0) as client:
+            task = asyncio.ensure_future(client.leads.create(name="Cancelled"))
+            await asyncio.sleep(0.1)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.leads.create(name="Timed out"), timeout=0.1)
+            await asyncio.sleep(1.2)
+            names = [lead.name async for lead in client.leads.list()]
+            assert names == [], names
+
+    asyncio.run(main())

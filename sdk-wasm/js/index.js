@@ -22,6 +22,7 @@ export const {
   APIResponseValidationError,
   APIConnectionError,
   APITimeoutError,
+  APIUserAbortError,
   InvalidRequestError,
   WebhookVerificationError,
   Page,

@@ -96,12 +96,12 @@ class NativeClient {
     return this._client.userAgent;
   }
 
-  async request(op, ids, query, body, opts, typed) {
-    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed));
+  async request(op, ids, query, body, opts, typed, abort) {
+    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed, abort ?? undefined));
   }
 
-  async list(op, ids, query, opts, typed) {
-    return pageOutcome(await this._client.list(op, ids, json(query), opts, typed));
+  async list(op, ids, query, opts, typed, abort) {
+    return pageOutcome(await this._client.list(op, ids, json(query), opts, typed, abort ?? undefined));
   }
 }
 
@@ -140,6 +140,8 @@ const native = {
   signWebhookRequest: (provider, payload, secret, url, timestamp, msgId) =>
     parsed(wasm.signWebhookRequest(provider, payload, secret, url ?? undefined, timestamp ?? undefined, msgId ?? undefined)),
   metaSubscriptionChallenge: (query, verifyToken) => parsed(wasm.metaSubscriptionChallenge(query, verifyToken)),
+  createAbort: () => wasm.createAbort(),
+  abort: (id) => wasm.abort(id),
   operations: () => OPERATIONS,
   errorClasses: () => ERROR_CLASSES,
 };

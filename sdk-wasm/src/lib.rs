@@ -102,6 +102,7 @@ impl NativeClient {
 
     /// Any operation by its operationId. Resolves to the JSON text of `{status, headers, data}`
     /// or `{error}`; never rejects.
+    #[allow(clippy::too_many_arguments)] // the call's parts, as the JS layer passes them
     pub fn request(
         &self,
         op: String,
@@ -110,6 +111,7 @@ impl NativeClient {
         body: Option<String>,
         opts: Option<String>,
         typed: Option<bool>,
+        abort: Option<u32>,
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -126,7 +128,7 @@ impl NativeClient {
                 .send(&client)
                 .await
             };
-            Ok(match sent.await {
+            Ok(match bindings::abort::run(abort, sent).await {
                 Ok((data, response)) => {
                     JsValue::from_str(&json!({ "response": response, "data": data }).to_string())
                 }
@@ -143,6 +145,7 @@ impl NativeClient {
         query: Option<String>,
         opts: Option<String>,
         typed: Option<bool>,
+        abort: Option<u32>,
     ) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
@@ -159,7 +162,7 @@ impl NativeClient {
                 .list(&client)
                 .await
             };
-            Ok(match listed.await {
+            Ok(match bindings::abort::run(abort, listed).await {
                 Ok((page, response)) => NativePage {
                     page,
                     response: Some(response),
@@ -329,6 +332,18 @@ impl NativeWebhook {
             Failure::to_json,
         )
     }
+}
+
+/// A new abort id, for one call with an `AbortSignal`.
+#[wasm_bindgen(js_name = createAbort)]
+pub fn create_abort() -> u32 {
+    bindings::abort::create()
+}
+
+/// Aborts the call of an abort id: it fails with `APIUserAbortError`.
+#[wasm_bindgen]
+pub fn abort(id: u32) {
+    bindings::abort::abort(id);
 }
 
 /// Verifies a provider's webhook: the failure's JSON text, or nothing.

@@ -15,6 +15,7 @@ pub fn class_of(e: &Error) -> &'static str {
     match e {
         Error::InvalidInput(_) => "InvalidRequestError",
         Error::Timeout { .. } => "APITimeoutError",
+        Error::Aborted { .. } => "APIUserAbortError",
         Error::Connection { .. } => "APIConnectionError",
         Error::Decode { .. } | Error::ResponseTooLarge { .. } => "APIResponseValidationError",
         Error::Api(a) => match a.status {
@@ -154,6 +155,9 @@ mod tests {
             Error::InvalidInput("x".into()),
             Error::Timeout {
                 message: "t".into(),
+            },
+            Error::Aborted {
+                message: "a".into(),
             },
             Error::Connection {
                 message: "c".into(),

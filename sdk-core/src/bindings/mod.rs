@@ -3,6 +3,7 @@
 //! failure; [`options`] parses and checks every client, request and webhook option and holds
 //! the defaults; the rest converts what crosses the boundary. Not for application code.
 
+pub mod abort;
 pub mod calls;
 pub mod errors;
 pub mod options;

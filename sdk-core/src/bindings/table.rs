@@ -84,6 +84,11 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
         Some("APIConnectionError"),
         "No response within the timeout or the deadline.",
     ),
+    class(
+        "APIUserAbortError",
+        Some("APIConnectionError"),
+        "The caller aborted the call (an AbortSignal, a cancelled task): no response, no retry.",
+    ),
     ErrorClass {
         also: Some("TypeError"),
         ..class(

@@ -37,6 +37,7 @@ from ._errors import (
     APIResponseValidationError,
     APIConnectionError,
     APITimeoutError,
+    APIUserAbortError,
     InvalidRequestError,
     WebhookVerificationError,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIUserAbortError",
     "InvalidRequestError",
     "WebhookVerificationError",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIUserAbortError",
     "InvalidRequestError",
     "WebhookVerificationError",
 ]
@@ -113,6 +114,10 @@ class APIConnectionError(CallWaitingAIError):
 
 class APITimeoutError(APIConnectionError):
     """No response within the timeout or the deadline."""
+
+
+class APIUserAbortError(APIConnectionError):
+    """The caller aborted the call (an AbortSignal, a cancelled task): no response, no retry."""
 
 
 class InvalidRequestError(CallWaitingAIError, TypeError):
