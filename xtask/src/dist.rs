@@ -759,27 +759,10 @@ pub fn smoke(root: &Path) -> Result<()> {
     let venv_path = std::env::join_paths(
         std::iter::once(venv.join("bin")).chain(std::env::split_paths(&path)),
     )?;
-    sh(without_rust(&mut Command::new(&python), &venv_path).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "pytest==9.2.0",
-    ]))?;
+    sh(without_rust(&mut crate::pip_install(&python), &venv_path).arg("pytest==9.2.0"))?;
     let t = Instant::now();
-    sh(without_rust(&mut Command::new(&python), &venv_path)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-index",
-            "--only-binary",
-            ":all:",
-            "--find-links",
-        ])
+    sh(without_rust(&mut crate::pip_install(&python), &venv_path)
+        .args(["--no-index", "--only-binary", ":all:", "--find-links"])
         .arg(out.join("python"))
         .args(["callwaitingai", "callwaitingai-server"]))?;
     eprintln!(

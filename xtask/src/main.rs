@@ -360,17 +360,23 @@ fn python_tools(root: &Path) -> Result<PathBuf> {
     if !bin.join("python").exists() {
         sh(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     }
-    sh(Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
+    sh(pip_install(&bin.join("python"))
+        .arg("-r")
         .arg(root.join("xtask").join("requirements.txt")))?;
     Ok(bin)
+}
+
+/// `python -m pip install --quiet --disable-pip-version-check`, for more arguments.
+fn pip_install(python: &Path) -> Command {
+    let mut cmd = Command::new(python);
+    cmd.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
+    cmd
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -459,14 +465,7 @@ fn schemathesis(root: &Path) -> Result<()> {
 /// `pip install ./sdk-python` into the tools venv (a release wheel built by maturin, sharing the
 /// workspace's target directory).
 fn install_python_sdk(root: &Path, bin: &Path) -> Result<()> {
-    sh(Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
+    sh(pip_install(&bin.join("python"))
         .args(["--force-reinstall", "--no-deps"])
         .arg(root.join("sdk-python"))
         .env("MATURIN_PEP517_ARGS", "--target x86_64-unknown-linux-gnu"))
@@ -481,14 +480,7 @@ fn python_sdk(root: &Path) -> Result<()> {
     // The wheel users get, when `cargo xtask dist` has built it (`test` runs it first); else
     // the SDK built from this checkout.
     match dist::sdk_wheel(root) {
-        Some(wheel) => sh(Command::new(bin.join("python"))
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
+        Some(wheel) => sh(pip_install(&bin.join("python"))
             .args(["--force-reinstall", "--no-deps"])
             .arg(wheel))?,
         None => install_python_sdk(root, &bin)?,
@@ -532,15 +524,8 @@ fn python_sdk(root: &Path) -> Result<()> {
 fn bench(root: &Path) -> Result<()> {
     let started = Instant::now();
     let bin = python_tools(root)?;
-    sh(Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
+    sh(pip_install(&bin.join("python"))
+        .arg("-r")
         .arg(root.join("xtask").join("bench-requirements.txt")))?;
     install_python_sdk(root, &bin)?;
     sh(cargo().args([
