@@ -82,7 +82,19 @@ const entry = readFileSync(join(here, 'js', 'index.js'), 'utf8');
 if (!entry.includes("import sdk from './sdk.js';\n") || provider.includes('export default')) {
   throw new Error('js/index.js must import sdk from ./sdk.js, and js/sdk.js end with `export default sdk;`');
 }
-writeFileSync(join(pkg, 'index.js'), entry.replace("import sdk from './sdk.js';\n", provider));
+const index = entry.replace("import sdk from './sdk.js';\n", provider);
+writeFileSync(join(pkg, 'index.js'), index);
+// The `workerd` entry (Cloudflare Workers compile no WebAssembly from bytes): the same module,
+// with the .wasm imported as a module and instantiated synchronously.
+const init = /\/\/ <init>[^]*?\/\/ <\/init>\n/;
+if (!init.test(index)) throw new Error('js/sdk.js must mark its wasm loading with // <init> … // </init>');
+writeFileSync(
+  join(pkg, 'workerd.js'),
+  index.replace(init, "wasm.initSync({ module: wasmModule });\n").replace(
+    "import initWasm, * as wasm from './callwaitingai_wasm.js';\n",
+    "import * as wasm from './callwaitingai_wasm.js';\nimport wasmModule from './callwaitingai_wasm_bg.wasm';\n",
+  ),
+);
 copyFileSync(join(root, 'sdk-js', 'index.d.ts'), join(pkg, 'index.d.ts'));
 
 const version = JSON.parse(readFileSync(join(root, 'sdk-node', 'package.json'), 'utf8')).version;
@@ -94,8 +106,8 @@ const manifest = {
   type: 'module',
   main: './index.js',
   types: './index.d.ts',
-  exports: { '.': { types: './index.d.ts', default: './index.js' } },
-  files: ['index.js', 'index.d.ts', 'client.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm'],
+  exports: { '.': { types: './index.d.ts', workerd: './workerd.js', default: './index.js' } },
+  files: ['index.js', 'workerd.js', 'index.d.ts', 'client.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm'],
   sideEffects: true,
   engines: { node: '>=18' },
 };

@@ -6,9 +6,17 @@
 import initWasm, * as wasm from './callwaitingai_wasm.js';
 import createSdk from './client.js';
 
+// <init> (the `workerd` entry, workerd.js, imports the .wasm as a module here instead)
 /** The module's bytes: read from disk where the module is a file (Node, Deno), else fetched. */
 async function wasmSource() {
-  const url = new URL('./callwaitingai_wasm_bg.wasm', import.meta.url);
+  let url;
+  try {
+    url = new URL('./callwaitingai_wasm_bg.wasm', import.meta.url);
+  } catch {
+    throw new Error(
+      "@callwaitingai/web cannot locate its .wasm file here (import.meta.url is not a URL). In Cloudflare Workers, import the package through its 'workerd' export condition (wrangler does), which imports the .wasm as a module; with another bundler, keep callwaitingai_wasm_bg.wasm next to the bundle.",
+    );
+  }
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
@@ -17,6 +25,7 @@ async function wasmSource() {
 }
 
 await initWasm({ module_or_path: await wasmSource() });
+// </init>
 
 // NaN and the infinities become strings (JSON would make them null, silently dropping a bad
 // value); the core then rejects them like any other bad value.

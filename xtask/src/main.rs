@@ -265,7 +265,7 @@ fn test(root: &Path) -> Result<()> {
         python_sdk(root)
     })?;
     step("node sdk", &mut || node_sdk(root))?;
-    step("web sdk (wasm: Node, Chromium, Deno, Bun)", &mut || {
+    step("web sdk (wasm: Node, Chromium, Deno, Bun, workerd)", &mut || {
         web_sdk(root)
     })?;
     step(
