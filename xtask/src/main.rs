@@ -265,9 +265,10 @@ fn test(root: &Path) -> Result<()> {
         python_sdk(root)
     })?;
     step("node sdk", &mut || node_sdk(root))?;
-    step("web sdk (wasm: Node, Chromium, Deno, Bun, workerd)", &mut || {
-        web_sdk(root)
-    })?;
+    step(
+        "web sdk (wasm: Node, Chromium, Deno, Bun, workerd)",
+        &mut || web_sdk(root),
+    )?;
     step(
         "conformance: every case in Rust, Python, Node and wasm",
         &mut || conformance(root),
