@@ -915,7 +915,7 @@ export interface WebhookTestData {
  * A Meta webhook notification (WhatsApp Cloud API: `object` is
  * `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
  * status of every entry and change, each with its `phone_number_id`.
- * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+ * <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components>
  */
 export interface MetaNotification {
   /** `meta`. */
@@ -985,7 +985,7 @@ export interface WhatsAppProfile {
  * An inbound message. `type` says which of the fields below it carries (`text`, `image`,
  * `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
  * `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
- * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
+ * <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples>
  */
 export interface WhatsAppMessage {
   /** Added by `messages()`: the business number that received it. */
@@ -1138,7 +1138,7 @@ export interface WhatsAppContext {
 /**
  * A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
  * `errors`), or a newer one, as sent.
- * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+ * <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates>
  */
 export interface WhatsAppStatus {
   /** Added by `statuses()`: the business number that sent it. */
@@ -1206,7 +1206,7 @@ export interface WhatsAppErrorData {
 /**
  * An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
  * present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
- * https://www.twilio.com/docs/messaging/guides/webhook-request
+ * <https://www.twilio.com/docs/messaging/guides/webhook-request>
  */
 export interface TwilioMessage {
   /** `twilio`. */
@@ -1262,7 +1262,7 @@ export interface TwilioMedia {
 /**
  * A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
  * is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
- * https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+ * <https://www.twilio.com/docs/messaging/guides/track-outbound-message-status>
  */
 export interface TwilioMessageStatus {
   /** `twilio`. */
@@ -1292,7 +1292,7 @@ export interface TwilioMessageStatus {
 /**
  * A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
  * `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
- * https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+ * <https://www.twilio.com/docs/voice/api/call-resource#statuscallback>
  */
 export interface TwilioCallStatus {
   /** `twilio`. */
@@ -1328,7 +1328,7 @@ export interface TwilioCallStatus {
 /**
  * A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
  * `in-progress`, `completed`, `absent` or `failed`.
- * https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback
+ * <https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback>
  */
 export interface TwilioRecordingStatus {
   /** `twilio`. */
@@ -1362,7 +1362,7 @@ export interface TwilioRecordingStatus {
 /**
  * A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
  * `routing_form_submission.created`, or newer, as sent).
- * https://developer.calendly.com/api-docs/webhook-payloads
+ * <https://developer.calendly.com/api-docs/webhook-payloads>
  */
 export interface CalendlyEvent {
   /** `calendly`. */
@@ -1477,7 +1477,7 @@ export interface CalendlyCancellation {
  * A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
  * as sent; for the billing events below, it is also typed, in the field named after its
  * `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
- * https://docs.stripe.com/api/events/object
+ * <https://docs.stripe.com/api/events/object>
  */
 export interface StripeEvent {
   /** `stripe`. */
@@ -1515,7 +1515,7 @@ export interface StripeEventData {
   previousAttributes?: Record<string, unknown>;
 }
 
-/** `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object */
+/** `checkout.session.completed`. <https://docs.stripe.com/api/checkout/sessions/object> */
 export interface StripeCheckoutSession {
   /** `cs_…`. */
   id?: string;
@@ -1556,7 +1556,7 @@ export interface StripeCustomerDetails {
 
 /**
  * `payment_intent.succeeded`, `payment_intent.payment_failed`.
- * https://docs.stripe.com/api/payment_intents/object
+ * <https://docs.stripe.com/api/payment_intents/object>
  */
 export interface StripePaymentIntent {
   /** `pi_…`. */
@@ -1594,7 +1594,7 @@ export interface StripePaymentError {
 
 /**
  * `invoice.payment_succeeded`, `invoice.payment_failed`.
- * https://docs.stripe.com/api/invoices/object
+ * <https://docs.stripe.com/api/invoices/object>
  */
 export interface StripeInvoice {
   /** `in_…`. */
@@ -1629,7 +1629,7 @@ export interface StripeInvoice {
 
 /**
  * `customer.subscription.created`, `.updated`, `.deleted`.
- * https://docs.stripe.com/api/subscriptions/object
+ * <https://docs.stripe.com/api/subscriptions/object>
  */
 export interface StripeSubscription {
   /** `sub_…`. */
@@ -1654,7 +1654,7 @@ export interface StripeSubscription {
 
 /**
  * A slash command (`type` is `slash_command`), from its form fields.
- * https://api.slack.com/interactivity/slash-commands#app_command_handling
+ * <https://api.slack.com/interactivity/slash-commands#app_command_handling>
  */
 export interface SlackSlashCommand {
   /** `slack`. */
@@ -1692,7 +1692,7 @@ export interface SlackSlashCommand {
 /**
  * An interactive payload (`type` is `interaction`; the payload's own `type`, such as
  * `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
- * field. https://api.slack.com/reference/interaction-payloads
+ * field. <https://api.slack.com/reference/interaction-payloads>
  */
 export interface SlackInteraction {
   /** `slack`. */
@@ -1768,7 +1768,7 @@ export interface SlackAction {
 
 /**
  * The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
- * https://api.slack.com/events/url_verification
+ * <https://api.slack.com/events/url_verification>
  */
 export interface SlackUrlVerification {
   /** `slack`. */
@@ -1785,7 +1785,7 @@ export interface SlackUrlVerification {
 
 /**
  * An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
- * `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field
+ * `app_mention`…, or newer, as sent). <https://api.slack.com/apis/events-api#callback-field>
  */
 export interface SlackEventCallback {
   /** `slack`. */
@@ -1829,7 +1829,7 @@ export interface SlackInnerEvent {
 
 /**
  * A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
- * https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+ * <https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers>
  */
 export interface GithubEvent {
   /** `github`. */

@@ -2359,7 +2359,7 @@ pub struct WebhookTestData {
 /// A Meta webhook notification (WhatsApp Cloud API: `object` is
 /// `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
 /// status of every entry and change, each with its `phone_number_id`.
-/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components
+/// <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct MetaNotification {
@@ -2474,7 +2474,7 @@ pub struct WhatsAppProfile {
 /// An inbound message. `type` says which of the fields below it carries (`text`, `image`,
 /// `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
 /// `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
-/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
+/// <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct WhatsAppMessage {
@@ -2758,7 +2758,7 @@ pub struct WhatsAppContext {
 
 /// A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
 /// `errors`), or a newer one, as sent.
-/// https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates
+/// <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct WhatsAppStatus {
@@ -2882,7 +2882,7 @@ pub struct WhatsAppErrorData {
 
 /// An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
 /// present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
-/// https://www.twilio.com/docs/messaging/guides/webhook-request
+/// <https://www.twilio.com/docs/messaging/guides/webhook-request>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct TwilioMessage {
@@ -2996,7 +2996,7 @@ pub struct TwilioMedia {
 
 /// A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
 /// is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
-/// https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+/// <https://www.twilio.com/docs/messaging/guides/track-outbound-message-status>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct TwilioMessageStatus {
@@ -3055,7 +3055,7 @@ pub struct TwilioMessageStatus {
 
 /// A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
 /// `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
-/// https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+/// <https://www.twilio.com/docs/voice/api/call-resource#statuscallback>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct TwilioCallStatus {
@@ -3127,7 +3127,7 @@ pub struct TwilioCallStatus {
 
 /// A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
 /// `in-progress`, `completed`, `absent` or `failed`.
-/// https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback
+/// <https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct TwilioRecordingStatus {
@@ -3204,7 +3204,7 @@ pub struct TwilioRecordingStatus {
 
 /// A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
 /// `routing_form_submission.created`, or newer, as sent).
-/// https://developer.calendly.com/api-docs/webhook-payloads
+/// <https://developer.calendly.com/api-docs/webhook-payloads>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendlyEvent {
@@ -3451,7 +3451,7 @@ pub struct CalendlyCancellation {
 /// A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
 /// as sent; for the billing events below, it is also typed, in the field named after its
 /// `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
-/// https://docs.stripe.com/api/events/object
+/// <https://docs.stripe.com/api/events/object>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct StripeEvent {
@@ -3494,7 +3494,7 @@ pub struct StripeEvent {
     /// The object the event is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<StripeEventData>,
-    /// `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object
+    /// `checkout.session.completed`. <https://docs.stripe.com/api/checkout/sessions/object>
     #[serde(
         rename = "checkout_session",
         default,
@@ -3532,7 +3532,7 @@ pub struct StripeEventData {
     pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// `checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object
+/// `checkout.session.completed`. <https://docs.stripe.com/api/checkout/sessions/object>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct StripeCheckoutSession {
@@ -3617,7 +3617,7 @@ pub struct StripeCustomerDetails {
 }
 
 /// `payment_intent.succeeded`, `payment_intent.payment_failed`.
-/// https://docs.stripe.com/api/payment_intents/object
+/// <https://docs.stripe.com/api/payment_intents/object>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct StripePaymentIntent {
@@ -3688,7 +3688,7 @@ pub struct StripePaymentError {
 }
 
 /// `invoice.payment_succeeded`, `invoice.payment_failed`.
-/// https://docs.stripe.com/api/invoices/object
+/// <https://docs.stripe.com/api/invoices/object>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct StripeInvoice {
@@ -3773,7 +3773,7 @@ pub struct StripeInvoice {
 }
 
 /// `customer.subscription.created`, `.updated`, `.deleted`.
-/// https://docs.stripe.com/api/subscriptions/object
+/// <https://docs.stripe.com/api/subscriptions/object>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct StripeSubscription {
@@ -3815,7 +3815,7 @@ pub struct StripeSubscription {
 }
 
 /// A slash command (`type` is `slash_command`), from its form fields.
-/// https://api.slack.com/interactivity/slash-commands#app_command_handling
+/// <https://api.slack.com/interactivity/slash-commands#app_command_handling>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackSlashCommand {
@@ -3894,7 +3894,7 @@ pub struct SlackSlashCommand {
 
 /// An interactive payload (`type` is `interaction`; the payload's own `type`, such as
 /// `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
-/// field. https://api.slack.com/reference/interaction-payloads
+/// field. <https://api.slack.com/reference/interaction-payloads>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackInteraction {
@@ -4031,7 +4031,7 @@ pub struct SlackAction {
 }
 
 /// The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
-/// https://api.slack.com/events/url_verification
+/// <https://api.slack.com/events/url_verification>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackUrlVerification {
@@ -4051,7 +4051,7 @@ pub struct SlackUrlVerification {
 }
 
 /// An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
-/// `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field
+/// `app_mention`…, or newer, as sent). <https://api.slack.com/apis/events-api#callback-field>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackEventCallback {
@@ -4125,7 +4125,7 @@ pub struct SlackInnerEvent {
 }
 
 /// A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
-/// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+/// <https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers>
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct GithubEvent {

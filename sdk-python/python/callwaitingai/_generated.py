@@ -729,7 +729,7 @@ class MetaNotification(BaseModel):
     """A Meta webhook notification (WhatsApp Cloud API: `object` is
     `whatsapp_business_account`). `messages()` / `statuses()` flatten every message and
     status of every entry and change, each with its `phone_number_id`.
-    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components"""
+    <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components>"""
 
     __slots__ = ("provider", "type", "raw", "object", "entry")
 
@@ -815,7 +815,7 @@ class WhatsAppMessage(BaseModel):
     """An inbound message. `type` says which of the fields below it carries (`text`, `image`,
     `audio`, `video`, `document`, `sticker`, `location`, `contacts`, `interactive`,
     `button`, `reaction`, `order`, `system`, or `unsupported`/a newer type, kept as sent).
-    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples"""
+    <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples>"""
 
     __slots__ = ("phone_number_id", "from_", "id", "timestamp", "type", "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "button", "reaction", "order", "system", "context", "errors")
 
@@ -985,7 +985,7 @@ class WhatsAppContext(BaseModel):
 class WhatsAppStatus(BaseModel):
     """A status of a message you sent: `sent`, `delivered`, `read`, `failed` (with
     `errors`), or a newer one, as sent.
-    https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates"""
+    <https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples#message-status-updates>"""
 
     __slots__ = ("phone_number_id", "id", "status", "timestamp", "recipient_id", "conversation", "pricing", "errors")
 
@@ -1063,7 +1063,7 @@ class WhatsAppErrorData(BaseModel):
 class TwilioMessage(BaseModel):
     """An inbound SMS, MMS or WhatsApp message (`type` is `message`): `Body` or `NumMedia` is
     present. `Media` lists `MediaUrl{N}`/`MediaContentType{N}` in order.
-    https://www.twilio.com/docs/messaging/guides/webhook-request"""
+    <https://www.twilio.com/docs/messaging/guides/webhook-request>"""
 
     __slots__ = ("provider", "type", "raw", "message_sid", "account_sid", "messaging_service_sid", "from_", "to", "body", "num_media", "num_segments", "profile_name", "wa_id", "from_city", "from_country", "latitude", "longitude", "button_payload", "button_text", "media")
 
@@ -1106,7 +1106,7 @@ class TwilioMedia(BaseModel):
 class TwilioMessageStatus(BaseModel):
     """A status callback of a message you sent (`type` is `message_status`): `MessageStatus`
     is `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`…
-    https://www.twilio.com/docs/messaging/guides/track-outbound-message-status"""
+    <https://www.twilio.com/docs/messaging/guides/track-outbound-message-status>"""
 
     __slots__ = ("provider", "type", "raw", "message_sid", "message_status", "account_sid", "from_", "to", "error_code", "error_message", "channel_to_address")
 
@@ -1129,7 +1129,7 @@ class TwilioMessageStatus(BaseModel):
 class TwilioCallStatus(BaseModel):
     """A voice call's status callback (`type` is `call_status`): `CallStatus` is `queued`,
     `ringing`, `in-progress`, `completed`, `busy`, `failed`, `no-answer`, `canceled`.
-    https://www.twilio.com/docs/voice/api/call-resource#statuscallback"""
+    <https://www.twilio.com/docs/voice/api/call-resource#statuscallback>"""
 
     __slots__ = ("provider", "type", "raw", "call_sid", "account_sid", "from_", "to", "call_status", "direction", "call_duration", "caller_name", "parent_call_sid", "timestamp", "sequence_number")
 
@@ -1155,7 +1155,7 @@ class TwilioCallStatus(BaseModel):
 class TwilioRecordingStatus(BaseModel):
     """A recording's status callback (`type` is `recording_status`): `RecordingStatus` is
     `in-progress`, `completed`, `absent` or `failed`.
-    https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback"""
+    <https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback>"""
 
     __slots__ = ("provider", "type", "raw", "recording_sid", "recording_url", "recording_status", "recording_duration", "recording_channels", "recording_source", "recording_start_time", "call_sid", "account_sid", "error_code")
 
@@ -1179,7 +1179,7 @@ class TwilioRecordingStatus(BaseModel):
 class CalendlyEvent(BaseModel):
     """A Calendly webhook (`type` is its `event`: `invitee.created`, `invitee.canceled`,
     `routing_form_submission.created`, or newer, as sent).
-    https://developer.calendly.com/api-docs/webhook-payloads"""
+    <https://developer.calendly.com/api-docs/webhook-payloads>"""
 
     __slots__ = ("provider", "type", "raw", "event", "created_at", "created_by", "payload")
 
@@ -1273,7 +1273,7 @@ class StripeEvent(BaseModel):
     """A Stripe event (`type` is its `type`: `invoice.payment_failed`…). `data.object` stays
     as sent; for the billing events below, it is also typed, in the field named after its
     `object` (`checkout_session`, `payment_intent`, `invoice`, `subscription`).
-    https://docs.stripe.com/api/events/object"""
+    <https://docs.stripe.com/api/events/object>"""
 
     __slots__ = ("provider", "type", "raw", "id", "object", "api_version", "created", "livemode", "pending_webhooks", "account", "data", "checkout_session", "payment_intent", "invoice", "subscription")
 
@@ -1308,7 +1308,7 @@ class StripeEventData(BaseModel):
 
 
 class StripeCheckoutSession(BaseModel):
-    """`checkout.session.completed`. https://docs.stripe.com/api/checkout/sessions/object"""
+    """`checkout.session.completed`. <https://docs.stripe.com/api/checkout/sessions/object>"""
 
     __slots__ = ("id", "amount_total", "currency", "customer", "customer_email", "customer_details", "client_reference_id", "metadata", "mode", "payment_status", "status", "payment_intent", "subscription")
 
@@ -1343,7 +1343,7 @@ class StripeCustomerDetails(BaseModel):
 
 class StripePaymentIntent(BaseModel):
     """`payment_intent.succeeded`, `payment_intent.payment_failed`.
-    https://docs.stripe.com/api/payment_intents/object"""
+    <https://docs.stripe.com/api/payment_intents/object>"""
 
     __slots__ = ("id", "amount", "amount_received", "currency", "customer", "description", "metadata", "status", "latest_charge", "last_payment_error")
 
@@ -1376,7 +1376,7 @@ class StripePaymentError(BaseModel):
 
 class StripeInvoice(BaseModel):
     """`invoice.payment_succeeded`, `invoice.payment_failed`.
-    https://docs.stripe.com/api/invoices/object"""
+    <https://docs.stripe.com/api/invoices/object>"""
 
     __slots__ = ("id", "number", "customer", "customer_email", "currency", "amount_due", "amount_paid", "amount_remaining", "status", "billing_reason", "attempt_count", "next_payment_attempt", "hosted_invoice_url", "invoice_pdf")
 
@@ -1400,7 +1400,7 @@ class StripeInvoice(BaseModel):
 
 class StripeSubscription(BaseModel):
     """`customer.subscription.created`, `.updated`, `.deleted`.
-    https://docs.stripe.com/api/subscriptions/object"""
+    <https://docs.stripe.com/api/subscriptions/object>"""
 
     __slots__ = ("id", "customer", "status", "cancel_at_period_end", "cancel_at", "canceled_at", "ended_at", "trial_end", "metadata")
 
@@ -1419,7 +1419,7 @@ class StripeSubscription(BaseModel):
 
 class SlackSlashCommand(BaseModel):
     """A slash command (`type` is `slash_command`), from its form fields.
-    https://api.slack.com/interactivity/slash-commands#app_command_handling"""
+    <https://api.slack.com/interactivity/slash-commands#app_command_handling>"""
 
     __slots__ = ("provider", "type", "raw", "command", "text", "team_id", "team_domain", "enterprise_id", "channel_id", "channel_name", "user_id", "user_name", "response_url", "trigger_id", "api_app_id")
 
@@ -1445,7 +1445,7 @@ class SlackSlashCommand(BaseModel):
 class SlackInteraction(BaseModel):
     """An interactive payload (`type` is `interaction`; the payload's own `type`, such as
     `block_actions` or `view_submission`, is `interaction_type`), from the `payload` form
-    field. https://api.slack.com/reference/interaction-payloads"""
+    field. <https://api.slack.com/reference/interaction-payloads>"""
 
     __slots__ = ("provider", "type", "raw", "interaction_type", "user", "team", "channel", "actions", "callback_id", "trigger_id", "response_url", "api_app_id", "view", "message")
 
@@ -1519,7 +1519,7 @@ class SlackAction(BaseModel):
 
 class SlackUrlVerification(BaseModel):
     """The Events API's handshake (`type` is `url_verification`): answer with `challenge`.
-    https://api.slack.com/events/url_verification"""
+    <https://api.slack.com/events/url_verification>"""
 
     __slots__ = ("provider", "type", "raw", "challenge", "token")
 
@@ -1534,7 +1534,7 @@ class SlackUrlVerification(BaseModel):
 
 class SlackEventCallback(BaseModel):
     """An Events API event (`type` is `event_callback`); `event.type` says which (`message`,
-    `app_mention`…, or newer, as sent). https://api.slack.com/apis/events-api#callback-field"""
+    `app_mention`…, or newer, as sent). <https://api.slack.com/apis/events-api#callback-field>"""
 
     __slots__ = ("provider", "type", "raw", "team_id", "api_app_id", "event_id", "event_time", "event")
 
@@ -1570,7 +1570,7 @@ class SlackInnerEvent(BaseModel):
 
 class GithubEvent(BaseModel):
     """A GitHub webhook (`type` is the `X-GitHub-Event` header: `push`, `pull_request`…).
-    https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers"""
+    <https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers>"""
 
     __slots__ = ("provider", "type", "raw", "delivery", "hook_id", "action")
 
