@@ -48,6 +48,16 @@ test('the TypeScript quickstart runs against the reference server', async (t) =>
   assert.equal((await api.calls.list()).data[0].transcript.segments.length, 1);
 });
 
+test('the portal\'s code samples (api_samples.ts) run against the reference server', async (t) => {
+  process.env.CALLWAITINGAI_API_KEY = KEY;
+  process.env.CALLWAITINGAI_BASE_URL = await startServer(t, ['--bootstrap-user', 'acme=owner@example.com:correct horse battery staple']);
+  const { main } = await importTs('api_samples.ts');
+  await main();
+  const api = new CallWaitingAI();
+  assert.deepEqual((await api.leads.list()).data, []); // the last sample deleted it
+  assert.equal((await api.calls.list()).data[0].transcript.segments[0].text, "Hi, I'd like a demo.");
+});
+
 async function roundTrip(t, makeServer) {
   const api = new CallWaitingAI({ apiKey: KEY, baseURL: await startServer(t) });
   const endpoint = await api.webhooks.create({ url: 'http://127.0.0.1:9/not-yet', events: ['lead.created'] });

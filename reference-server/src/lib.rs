@@ -338,6 +338,9 @@ fn router(
         .max_age(Duration::from_secs(600));
     let app = Router::new()
         .nest("/api/v1", api)
+        .route("/docs", get(routes::docs::portal))
+        .route("/docs/", get(routes::docs::portal))
+        .route("/docs/scalar.js", get(routes::docs::scalar))
         .route("/openapi.json", get(routes::docs::openapi_json))
         .route("/openapi.yaml", get(routes::docs::openapi_yaml))
         .fallback(routes::not_found)

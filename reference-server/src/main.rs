@@ -3,6 +3,8 @@
 //! [--rate-limit N/min] [--cors-origin ORIGIN] [--webhook-retry-delays 5s,5m,30m]
 //! [--fault-rate P] [--fault-seed N] [--latency 200ms] [--record FILE] [--demo]`
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -185,10 +187,29 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("listening on {}", server.url());
-    if let Some(key) = server.demo_key() {
-        println!("demo organisation API key: {key}");
+    // What a starter reads; a starter that stops reading after the first line (or closes the
+    // pipe) must not stop the server, so failed writes are ignored rather than panicking.
+    let mut out = String::new();
+    let _ = writeln!(out, "listening on {}", server.url());
+    match server.demo_key() {
+        Some(key) => {
+            let _ = writeln!(out, "demo organisation API key: {key}");
+            // The key in the fragment: try-it works in one click, and it stays out of logs.
+            let _ = writeln!(
+                out,
+                "developer portal (try-it with the demo key): {}/docs#api_key={key}",
+                server.url()
+            );
+        }
+        None => {
+            let _ = writeln!(out, "developer portal: {}/docs", server.url());
+        }
     }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
     shutdown_signal().await;
     if let Err(e) = server.shutdown().await {
         eprintln!("callwaitingai-server: {e}");

@@ -147,3 +147,29 @@ test('a server started with no CORS flag admits cross-origin calls with an API k
   assert.doesNotMatch(refused.message, /JsValue|TypeError/);
   assert.ok(refused.ms < 5000, `took ${refused.ms} ms: was it retried?`);
 });
+
+test('the portal\'s code samples (examples/node/api_samples.ts) run in the page against @callwaitingai/web', { timeout: 120_000 }, async (t) => {
+  // The same program CI runs in Node against @callwaitingai/sdk, its types stripped, with the
+  // import mapped to this package: every operation, against a reference server, from a browser.
+  const { default: ts } = await import(path.join(ROOT, 'sdk-node', 'node_modules', 'typescript', 'lib', 'typescript.js'));
+  const source = fs.readFileSync(path.join(ROOT, 'examples', 'node', 'api_samples.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-samples-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'api_samples.js'), outputText);
+  const api = await startServer(t, ['--bootstrap-user', 'acme=owner@example.com:correct horse battery staple']);
+  fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8">
+<script type="importmap">{ "imports": { "@callwaitingai/sdk": "/pkg/index.js" } }</script>
+<script>globalThis.process = { env: ${JSON.stringify({ CALLWAITINGAI_API_KEY: KEY, CALLWAITINGAI_BASE_URL: api })} };</script>
+<script type="module">
+  import { main } from '/samples/api_samples.js';
+  main().then(() => { window.done = { ok: true }; }, (e) => { window.done = { ok: false, error: String(e) }; });
+</script>`);
+  const site = await serveStatic(t, { '/pkg/': PKG, '/samples/': dir });
+  const { page, logs } = await launch(t);
+  await page.goto(`${site}/samples/`);
+  await page.waitForFunction(() => window.done, null, { timeout: 60_000 });
+  const done = await page.evaluate(() => window.done);
+  assert.equal(done.ok, true, `${done.error}\n${logs.join('\n')}`);
+  assert.ok(logs.some((l) => l.includes('Ada Lovelace')), logs.join('\n'));
+});

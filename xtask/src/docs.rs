@@ -1,14 +1,18 @@
-//! `cargo xtask docs`: the developer portal's files in `target/docs/` — the API reference page
-//! (`index.html`), the spec (`openapi.yaml`, `openapi.json`) and a Postman collection
-//! (`callwaitingai.postman_collection.json`), generated from the spec; and `docs --check`, which
-//! also runs the collection with newman against a reference server: every request must get a
-//! status the spec documents for it, with a JSON body when it has one.
+//! `cargo xtask docs`: the developer portal's files in `target/docs/` — the portal page
+//! (`index.html`: the API reference, guides and code samples, self-contained), the spec as the
+//! reference server serves it (`openapi.yaml`, `openapi.json`, with the samples and guides) and a
+//! Postman collection (`callwaitingai.postman_collection.json`), generated from the spec; and
+//! `docs --check`, which also runs the collection with newman against a reference server (every
+//! request must get a status the spec documents for it, with a JSON body when it has one) and
+//! the portal in headless Chromium (`xtask/js/portal.test.mjs`: served by a reference server,
+//! and as the file, with every request off the machine refused).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::{ServerProcess, npm_tools, sh, target_dir};
@@ -18,24 +22,44 @@ pub fn out_dir(root: &Path) -> PathBuf {
     target_dir(root).join("docs")
 }
 
+/// The renderer, as npm installs it for the version `xtask/js/package.json` pins.
+fn scalar_bundle(root: &Path) -> PathBuf {
+    root.join("xtask/js/node_modules/@scalar/api-reference/dist/browser/standalone.js")
+}
+
 /// Writes the portal's files.
 pub fn build(root: &Path) -> Result<PathBuf> {
     let bin = npm_tools(root)?;
     let out = out_dir(root);
     std::fs::create_dir_all(&out)?;
-    let yaml = std::fs::read_to_string(root.join("openapi.yaml")).context("openapi.yaml")?;
-    let spec: Value = serde_yaml_ng::from_str(&yaml).context("openapi.yaml")?;
-    std::fs::write(out.join("openapi.yaml"), &yaml)?;
+    // The spec with the portal's samples and guides, as `cargo xtask codegen` wrote it for the
+    // reference server.
+    let served = root.join("reference-server/src/openapi.json");
+    let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(&served)?)
+        .with_context(|| served.display().to_string())?;
+    if let Some(m) = spec.as_object_mut() {
+        m.remove("x-generated");
+    }
+    std::fs::write(out.join("openapi.yaml"), serde_yaml_ng::to_string(&spec)?)?;
     std::fs::write(
         out.join("openapi.json"),
         serde_json::to_string_pretty(&spec)?,
     )?;
 
-    sh(Command::new(bin.join("redocly"))
-        .args(["build-docs", "openapi.yaml", "--output"])
-        .arg(out.join("index.html"))
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))?;
+    // One file that works opened from disk with no network: the renderer as a `data:` URL (no
+    // HTML-parsing hazards from inlining 5 MB of JavaScript), the spec inline with every `<`
+    // escaped.
+    let template = std::fs::read_to_string(root.join("reference-server/src/docs.html"))?;
+    let bundle = std::fs::read(scalar_bundle(root)).context("the Scalar bundle")?;
+    let script = format!(
+        r#"<script src="data:text/javascript;base64,{}"></script>"#,
+        base64::engine::general_purpose::STANDARD.encode(&bundle)
+    );
+    let content = serde_json::to_string(&spec)?.replace('<', "\\u003c");
+    let page = template
+        .replace("<!-- scalar -->", &script)
+        .replace("/* source */", &format!("content: {content},"));
+    std::fs::write(out.join("index.html"), page)?;
 
     let raw = out.join("postman.raw.json");
     sh(Command::new(bin.join("openapi2postmanv2"))
@@ -52,13 +76,22 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     let collection = collection(converted, &spec)?;
     let file = out.join("callwaitingai.postman_collection.json");
     std::fs::write(&file, serde_json::to_string_pretty(&collection)?)?;
-    println!("developer portal: {}", out.display());
+    println!("developer portal: {}", out.join("index.html").display());
     Ok(out)
 }
 
-/// Builds the portal, then runs the Postman collection with newman against a reference server.
+/// Builds the portal; checks the vendored renderer against npm's; runs the Postman collection
+/// with newman against a reference server; and the portal in headless Chromium.
 pub fn check(root: &Path) -> Result<()> {
     let out = build(root)?;
+    let vendored = root.join("reference-server/assets/scalar/standalone.js");
+    if std::fs::read(&vendored)? != std::fs::read(scalar_bundle(root))? {
+        bail!(
+            "{} differs from @scalar/api-reference's dist/browser/standalone.js as pinned in \
+             xtask/js/package.json: copy it over (see reference-server/assets/scalar/README.md)",
+            vendored.display()
+        );
+    }
     let bin = npm_tools(root)?;
     let key = "cw_test_postman_collection_000000000";
     let server = ServerProcess::start(root, &["--bootstrap-key", &format!("acme={key}")])?;
@@ -67,7 +100,22 @@ pub fn check(root: &Path) -> Result<()> {
         .arg(out.join("callwaitingai.postman_collection.json"))
         .args(["--env-var", &format!("baseUrl={}/api/v1", server.url)])
         .args(["--env-var", &format!("apiKey={key}")])
-        .args(["--reporters", "cli", "--color", "off", "--disable-unicode"]))
+        .args(["--reporters", "cli", "--color", "off", "--disable-unicode"]))?;
+    drop(server);
+
+    // The portal in a browser: a fresh server started as a user would (`--demo`), its printed
+    // try-it address opened.
+    crate::ensure_chromium()?;
+    sh(Command::new("node")
+        .args(["--test", "portal.test.mjs"])
+        .current_dir(root.join("xtask").join("js"))
+        .env(
+            "PORTAL_SERVER_BIN",
+            target_dir(root).join("debug").join("callwaitingai-server"),
+        )
+        .env("PORTAL_FILE", out.join("index.html"))
+        .env("PORTAL_SCREENSHOT", out.join("portal.png"))
+        .env("PORTAL_SPEC", out.join("openapi.json")))
 }
 
 /// The converted collection, made ready to run against a fresh server, in order: the `events`

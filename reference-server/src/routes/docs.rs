@@ -1,6 +1,9 @@
-//! The spec, served without a key: `GET /openapi.yaml` (as written) and `GET /openapi.json`
-//! (with this server first in `servers`, so that a client generated from it, or a try-it
-//! console, calls it). Both are compiled in: copies `cargo xtask codegen` keeps in this crate.
+//! The developer portal and the spec, served without a key: `GET /docs` (the API reference,
+//! guides and code samples, with try-it against this server), `GET /openapi.yaml` and
+//! `GET /openapi.json` (with this server first in `servers`, so that a client generated from it,
+//! or the try-it console, calls it). All compiled in: the spec copies `cargo xtask codegen` keeps
+//! in this crate (with the portal's samples and guides), the page's template, and the renderer
+//! (`@scalar/api-reference`, vendored in `assets/scalar`), so the portal works offline.
 
 use std::sync::OnceLock;
 
@@ -10,6 +13,51 @@ use serde_json::{Value, json};
 
 const YAML: &str = include_str!("../openapi.yaml");
 const JSON: &str = include_str!("../openapi.json");
+/// The portal page's template, shared with `cargo xtask docs`.
+pub const PORTAL_TEMPLATE: &str = include_str!("../docs.html");
+const SCALAR: &str = include_str!("../../assets/scalar/standalone.js");
+
+/// `GET /docs`: the developer portal.
+pub async fn portal() -> Response {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    let page = PAGE.get_or_init(|| {
+        PORTAL_TEMPLATE
+            .replace(
+                "<!-- scalar -->",
+                r#"<script src="/docs/scalar.js"></script>"#,
+            )
+            .replace("/* source */", "url: '/openapi.json',")
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        page.as_str(),
+    )
+        .into_response()
+}
+
+/// `GET /docs/scalar.js`: the portal's renderer.
+pub async fn scalar() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        SCALAR,
+    )
+        .into_response()
+}
 
 /// `GET /openapi.yaml`.
 pub async fn openapi_yaml() -> Response {

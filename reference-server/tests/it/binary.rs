@@ -79,11 +79,24 @@ async fn the_binary_serves_its_spec_without_a_key() {
     assert_eq!(yaml.status(), 200);
     assert_eq!(yaml.headers()["content-type"], "application/yaml");
     let text = yaml.text().await.unwrap();
-    let repo_spec = include_str!("../../../openapi.yaml");
-    assert!(
-        text.ends_with(repo_spec),
-        "the served YAML is the repository's spec"
+    // The repository's spec, with the portal's code samples in six languages per operation.
+    let served: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let repo: serde_json::Value =
+        serde_yaml_ng::from_str(include_str!("../../../openapi.yaml")).unwrap();
+    assert_eq!(served["components"], repo["components"]);
+    assert_eq!(served["webhooks"], repo["webhooks"]);
+    let create = &served["paths"]["/leads"]["post"];
+    assert_eq!(
+        create["summary"],
+        repo["paths"]["/leads"]["post"]["summary"]
     );
+    let labels: Vec<&str> = create["x-codeSamples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Rust", "Python", "Node", "Browser", "cURL", "PHP"]);
 
     let json = http
         .get(format!("{url}/openapi.json"))
@@ -128,4 +141,63 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_portal_offline_and_prints_its_try_it_address_with_demo() {
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_callwaitingai-server"))
+            .args(["--addr", "127.0.0.1:0", "--memory", "--demo"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    let url = next().strip_prefix("listening on ").unwrap().to_string();
+    let key = next()
+        .strip_prefix("demo organisation API key: ")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        next(),
+        format!("developer portal (try-it with the demo key): {url}/docs#api_key={key}")
+    );
+    drop(lines); // a starter that stops reading does not stop the server
+
+    let http = reqwest::Client::new();
+    let page = http.get(format!("{url}/docs")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<script src="/docs/scalar.js"></script>"#));
+    assert!(html.contains("url: '/openapi.json'"));
+    // Only this server's addresses: no CDN, no fonts.
+    assert!(!html.contains("https://"), "{html}");
+    let js = http
+        .get(format!("{url}/docs/scalar.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert_eq!(
+        js.bytes().await.unwrap().len(),
+        include_bytes!("../../assets/scalar/standalone.js").len()
+    );
+    // The demo key works against the API the page's try-it calls.
+    let leads = http
+        .get(format!("{url}/api/v1/leads"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leads.status(), 200);
+    assert!(child.0.try_wait().unwrap().is_none(), "the server stopped");
 }
