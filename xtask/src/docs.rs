@@ -101,6 +101,7 @@ pub fn check(root: &Path) -> Result<()> {
         .args(["--env-var", &format!("baseUrl={}/api/v1", server.url)])
         .args(["--env-var", &format!("apiKey={key}")])
         .args(["--reporters", "cli", "--color", "off", "--disable-unicode"]))?;
+    curl_samples(&out, &server.url, key)?;
     drop(server);
 
     // The portal in a browser: a fresh server started as a user would (`--demo`), its printed
@@ -116,6 +117,52 @@ pub fn check(root: &Path) -> Result<()> {
         .env("PORTAL_FILE", out.join("index.html"))
         .env("PORTAL_SCREENSHOT", out.join("portal.png"))
         .env("PORTAL_SPEC", out.join("openapi.json")))
+}
+
+/// Runs every operation's cURL sample, as shown, against a reference server (the example ids
+/// do not exist there, so a 404 is as good an answer as a 2xx): each must get a status the spec
+/// documents for its operation.
+fn curl_samples(out: &Path, url: &str, key: &str) -> Result<()> {
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(out.join("openapi.json"))?)?;
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for op in item.as_object().into_iter().flatten().map(|(_, op)| op) {
+            let Some(sample) = op["x-codeSamples"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|s| s["label"] == "cURL")
+                .and_then(|s| s["source"].as_str())
+            else {
+                continue;
+            };
+            let output = Command::new("bash")
+                .arg("-c")
+                .arg(format!("{sample} -sS -o /dev/null -w '%{{http_code}}'"))
+                .env("CALLWAITINGAI_BASE_URL", url)
+                .env("CALLWAITINGAI_API_KEY", key)
+                .output()
+                .context("running bash")?;
+            let status = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            let documented = op["responses"]
+                .as_object()
+                .is_some_and(|r| r.contains_key(&status));
+            ran += 1;
+            if !output.status.success() || !documented {
+                failures.push(format!(
+                    "{} ({path}): got {status:?} {}",
+                    op["operationId"],
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
+        }
+    }
+    if !failures.is_empty() {
+        bail!("cURL samples that fail:\n  {}", failures.join("\n  "));
+    }
+    println!("cURL samples: {ran} run, each got a status its operation documents");
+    Ok(())
 }
 
 /// The converted collection, made ready to run against a fresh server, in order: the `events`

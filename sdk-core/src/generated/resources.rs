@@ -88,6 +88,8 @@ impl<'a> Auth<'a> {
     }
 
     /// Exchange a refresh token for new tokens (`POST /auth/refresh`).
+    ///
+    /// Needs no API key: the refresh token (from `auth.login` or an earlier `auth.refresh`) is the credential. Returns a new access token and refresh token; each refresh token works once.
     pub fn refresh(&self, params: RefreshParams) -> Request<TokenResponse> {
         Request::new(
             self.client,

@@ -238,6 +238,14 @@ pub fn enrich(spec: &mut Value, sources: &Sources) -> Result<()> {
         per_lang.push((l, program, setup));
     }
     for (id, method, path, op) in &ops {
+        // What each operation's page must say: what it does, and the scope it needs.
+        let description = op["description"].as_str().unwrap_or_default();
+        if description.trim().is_empty() {
+            bail!("{id} has no description");
+        }
+        if op.get("security") != Some(&json!([])) && !description.contains("Needs scope `") {
+            bail!("{id}: its description does not name the scope it needs (\"Needs scope `…`\")");
+        }
         let list = samples.entry(id.clone()).or_default();
         for (l, program, setup) in &per_lang {
             let Some(parts) = program.get(id) else {
@@ -423,7 +431,8 @@ fn curl(spec: &Value, method: &str, path: &str, op: &Value) -> Result<String> {
         lines.push("-H \"Authorization: Bearer $CALLWAITINGAI_API_KEY\"".into());
     }
     if c.idempotent_key {
-        lines.push("-H \"Idempotency-Key: $(uuidgen)\"".into());
+        // An example key, as the spec's own examples show them: one per distinct request.
+        lines.push("-H \"Idempotency-Key: 5d1c6e0e-6f6e-4b6b-9d8e-1c2f3a4b5c6d\"".into());
     }
     if let Some(body) = &c.body {
         lines.push("-H \"Content-Type: application/json\"".into());
