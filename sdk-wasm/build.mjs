@@ -95,6 +95,39 @@ writeFileSync(
     "import * as wasm from './callwaitingai_wasm.js';\nimport wasmModule from './callwaitingai_wasm_bg.wasm';\n",
   ),
 );
+// The `browser` entry, for bundlers (Vite, webpack, esbuild) with their default configuration:
+// no top-level await (esbuild's default iife output and older targets refuse it), no
+// `import.meta` (empty in an iife), no `node:` import (webpack refuses the scheme), no asset to
+// locate: the module's bytes inline (base64), compiled synchronously when the bundle runs, so
+// that webhook verification works at once, as with the other entries.
+const glue = readFileSync(join(pkg, 'callwaitingai_wasm.js'), 'utf8');
+const defaultPath = "module_or_path = new URL('callwaitingai_wasm_bg.wasm', import.meta.url);";
+if (!glue.includes(defaultPath)) throw new Error("wasm-bindgen's glue no longer locates the .wasm as expected");
+writeFileSync(
+  join(pkg, 'callwaitingai_wasm_browser.js'),
+  glue.replace(defaultPath, "throw new Error('@callwaitingai/web (browser entry): the module is inline; use initSync');"),
+);
+writeFileSync(
+  join(pkg, 'callwaitingai_wasm_inline.js'),
+  `// callwaitingai_wasm_bg.wasm in base64, for the browser entry (browser.js).\nexport default '${readFileSync(wasmFile).toString('base64')}';\n`,
+);
+const decode = `/** The inline module's bytes. */
+function inlineWasm() {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(wasmBase64);
+  const text = atob(wasmBase64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+wasm.initSync({ module: inlineWasm() });
+`;
+writeFileSync(
+  join(pkg, 'browser.js'),
+  index.replace(init, decode).replace(
+    "import initWasm, * as wasm from './callwaitingai_wasm.js';\n",
+    "import * as wasm from './callwaitingai_wasm_browser.js';\nimport wasmBase64 from './callwaitingai_wasm_inline.js';\n",
+  ),
+);
 copyFileSync(join(root, 'sdk-js', 'index.d.ts'), join(pkg, 'index.d.ts'));
 
 const version = JSON.parse(readFileSync(join(root, 'sdk-node', 'package.json'), 'utf8')).version;
@@ -106,8 +139,21 @@ const manifest = {
   type: 'module',
   main: './index.js',
   types: './index.d.ts',
-  exports: { '.': { types: './index.d.ts', workerd: './workerd.js', default: './index.js' } },
-  files: ['index.js', 'workerd.js', 'index.d.ts', 'client.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm'],
+  // The first condition that matches wins: workerd (wrangler asks for workerd, worker and
+  // browser), then bundlers (browser), then everything else (Node, Deno, Bun, a plain module
+  // script with an import map).
+  exports: { '.': { types: './index.d.ts', workerd: './workerd.js', browser: './browser.js', default: './index.js' } },
+  files: [
+    'index.js',
+    'workerd.js',
+    'browser.js',
+    'index.d.ts',
+    'client.js',
+    'callwaitingai_wasm.js',
+    'callwaitingai_wasm_browser.js',
+    'callwaitingai_wasm_inline.js',
+    'callwaitingai_wasm_bg.wasm',
+  ],
   sideEffects: true,
   engines: { node: '>=18' },
 };

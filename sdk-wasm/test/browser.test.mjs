@@ -7,27 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { chromium } from 'playwright-core';
-
-import { KEY, PKG, ROOT, VECTORS, serveStatic, startServer } from './support.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Chromium on a closed network: no background connections, no sandbox as root.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function launch(t) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true });
-  t.after(async () => {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  });
-  const page = await context.newPage();
-  const logs = [];
-  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-  return { page, logs };
-}
+import { KEY, PKG, ROOT, VECTORS, launch, serveStatic, startServer } from './support.mjs';
 
 test('the browser quickstart: a module script, CORS, create and list', { timeout: 120_000 }, async (t) => {
   const site = await serveStatic(t, { '/pkg/': PKG, '/': path.join(ROOT, 'examples', 'browser') });

@@ -254,7 +254,7 @@ fn test(root: &Path) -> Result<()> {
     })?;
     step("node sdk", &mut || node_sdk(root))?;
     step(
-        "web sdk (wasm: Node, Chromium, Deno, Bun, workerd)",
+        "web sdk (wasm: Node, Chromium, Deno, Bun, workerd; Vite, webpack, esbuild)",
         &mut || web_sdk(root),
     )?;
     step(
