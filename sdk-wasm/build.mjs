@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const pkg = join(here, 'pkg');
-const BUDGET_GZIP = 250 * 1024;
+// The module gzipped: 195.4 KiB with the fetch transport (221.9 with reqwest's), plus a margin.
+const BUDGET_GZIP = 205 * 1024;
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 
 function run(cmd, args, opts = {}) {

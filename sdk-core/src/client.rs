@@ -52,7 +52,7 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    http: reqwest::Client,
+    http: crate::transport::Http,
     api_key: String,
     /// Ends with `/api/v1`, no trailing slash.
     base_url: String,
@@ -103,7 +103,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     on_request: Option<Observer>,
     /// The connection pool of the client this builder came from, and its user agent.
-    pool: Option<(reqwest::Client, String)>,
+    pool: Option<(crate::transport::Http, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -221,7 +221,7 @@ impl ClientBuilder {
         }
         let http = match self.pool {
             Some((http, ua)) if ua == user_agent => http,
-            _ => http_client(&user_agent)?,
+            _ => crate::transport::Http::new(&user_agent)?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -241,26 +241,10 @@ impl ClientBuilder {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn http_client(user_agent: &str) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .build()
-        .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
-}
-
-/// Browsers set `User-Agent` themselves; the SDK's name goes in `X-CallWaitingAI-Client`.
-#[cfg(target_arch = "wasm32")]
-fn http_client(_user_agent: &str) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .build()
-        .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
-}
-
 /// `http://host:port[/…]` → `http://host:port[/…]/api/v1`.
 fn normalise_base_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed)
+    let parsed = url::Url::parse(trimmed)
         .map_err(|e| Error::InvalidInput(format!("base URL {url:?} is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::InvalidInput(format!(
@@ -492,19 +476,26 @@ impl Client {
         opts: &RequestOptions,
     ) -> Result<Response<T>> {
         let inner = &self.inner;
-        let method = reqwest::Method::from_bytes(req.op.method.as_bytes())
-            .map_err(|_| Error::InvalidInput(format!("bad method {}", req.op.method)))?;
-        let url = format!("{}{}", inner.base_url, req.path);
+        let method = req.op.method;
         let max_retries = opts.max_retries.unwrap_or(inner.max_retries);
         let timeout = opts.timeout.unwrap_or(inner.timeout);
         let deadline = opts.deadline.unwrap_or(inner.deadline);
-        let idempotency_key = (method == reqwest::Method::POST).then(|| {
+        let idempotency_key = (method == "POST").then(|| {
             opts.idempotency_key
                 .clone()
                 .unwrap_or_else(new_idempotency_key)
         });
         let query = merged("query", req.query.as_ref(), &opts.extra_query)?;
         let body = merged("body", req.body.as_ref(), &opts.extra_body)?;
+        let url = with_query(format!("{}{}", inner.base_url, req.path), query.as_deref())?;
+        let body = body
+            .map(|b| serde_json::to_string(&b))
+            .transpose()
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the body: {e}")))?;
+        for (k, v) in &opts.headers {
+            check_header(k, v)?;
+        }
+        let authorization = format!("Bearer {}", inner.api_key);
         let started = Instant::now();
         let mut retry = 0u32;
         loop {
@@ -515,42 +506,39 @@ impl Client {
                 });
             };
             let attempt_timeout = timeout.min(left);
-            let mut rb = inner
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&inner.api_key)
-                .header("accept", "application/json")
-                .header("x-callwaitingai-client", &inner.user_agent)
-                .header("x-callwaitingai-retry-count", retry.to_string());
-            if let Some(q) = &query {
-                rb = rb.query(q);
-            }
-            if let Some(b) = &body {
-                rb = rb.json(b);
+            let retry_count = retry.to_string();
+            let mut headers = vec![
+                ("authorization", authorization.as_str()),
+                ("accept", "application/json"),
+                ("x-callwaitingai-client", inner.user_agent.as_str()),
+                ("x-callwaitingai-retry-count", retry_count.as_str()),
+            ];
+            if body.is_some() {
+                headers.push(("content-type", "application/json"));
             }
             if let Some(k) = &idempotency_key {
-                rb = rb.header("idempotency-key", k);
+                headers.push(("idempotency-key", k.as_str()));
             }
-            for (k, v) in &opts.headers {
-                check_header(k, v)?;
-                rb = rb.header(k, v);
-            }
-            let built = rb
-                .build()
-                .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
+            headers.extend(opts.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             if let Some(observe) = &inner.on_request {
                 observe(&RequestInfo {
                     operation_id: req.op.id,
                     method: req.op.method,
                     // A password in the base URL never reaches an observer (or its logs).
-                    url: &crate::redact::url(built.url().as_str()),
+                    url: &crate::redact::url(&url),
                     retry,
                 });
             }
-            tracing::debug!(operation = req.op.id, method = req.op.method, url = %crate::redact::url(built.url().as_str()), retry, "request");
+            tracing::debug!(operation = req.op.id, method = req.op.method, url = %crate::redact::url(&url), retry, "request");
+            let attempt = crate::transport::HttpRequest {
+                method,
+                url: &url,
+                headers,
+                body: body.as_deref(),
+            };
             let outcome = send(
                 &inner.http,
-                built,
+                attempt,
                 attempt_timeout,
                 inner.max_response_bytes,
             )
@@ -591,20 +579,16 @@ impl Client {
     }
 }
 
-/// One attempt: the status, headers and body, or a transport error.
+/// One attempt within `timeout`: the status, headers and body, or a transport error. A
+/// timeout drops the attempt, which cancels it (reqwest closes the connection; the fetch
+/// transport aborts the fetch).
 async fn send(
-    http: &reqwest::Client,
-    req: reqwest::Request,
+    http: &crate::transport::Http,
+    req: crate::transport::HttpRequest<'_>,
     timeout: Duration,
     max_bytes: usize,
 ) -> Result<(u16, http::HeaderMap, Vec<u8>)> {
-    let attempt = async {
-        let res = http.execute(req).await.map_err(transport_error)?;
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        let bytes = read_body(res, status, &headers, max_bytes).await?;
-        Ok((status, headers, bytes))
-    };
+    let attempt = http.send(req, max_bytes);
     let timer = retry::sleep(timeout);
     futures::pin_mut!(attempt);
     futures::pin_mut!(timer);
@@ -616,75 +600,37 @@ async fn send(
     }
 }
 
-/// How browsers word a refused fetch: Chromium, Firefox, Safari.
-#[cfg(target_arch = "wasm32")]
-const BROWSER_FETCH_REFUSALS: [&str; 3] = [
-    "Failed to fetch",
-    "NetworkError when attempting to fetch",
-    "Load failed",
-];
-
-/// The body, chunk by chunk, failing as soon as it passes `max_bytes` (the rest is never read:
-/// dropping the stream closes the connection, or aborts the fetch).
-async fn read_body(
-    res: reqwest::Response,
-    status: u16,
-    headers: &http::HeaderMap,
-    max_bytes: usize,
-) -> Result<Vec<u8>> {
-    use futures::StreamExt;
-    let too_large = || Error::ResponseTooLarge {
-        status,
-        limit: max_bytes,
-        request_id: request_id(headers),
+/// The URL with the query's parameters (strings as they are, numbers and booleans as JSON
+/// writes them; absent ones left out).
+fn with_query(mut url: String, query: Option<&serde_json::Value>) -> Result<String> {
+    let Some(query) = query else {
+        return Ok(url);
     };
-    let declared = res.content_length();
-    if declared.is_some_and(|n| n > max_bytes as u64) {
-        return Err(too_large());
-    }
-    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0));
-    let mut out = Vec::with_capacity(capacity);
-    let mut chunks = res.bytes_stream();
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(transport_error)?;
-        if out.len().saturating_add(chunk.len()) > max_bytes {
-            return Err(too_large());
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
-fn transport_error(e: reqwest::Error) -> Error {
-    // Keep the chain of causes (it says "connection refused", "reset by peer"…).
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    if e.is_timeout() {
-        return Error::Timeout { message };
-    }
-    #[cfg(target_arch = "wasm32")]
-    if BROWSER_FETCH_REFUSALS.iter().any(|m| message.contains(m)) {
-        // A browser's fetch() rejects with a bare TypeError for a CORS refusal, a blocked URL
-        // (mixed content, an extension) and a network failure alike; the console says which,
-        // the page cannot. Sending it again would most likely be refused again. (Node, Deno
-        // and Bun say what failed, "fetch failed: other side closed"…: those are retried.)
-        return Error::Connection {
-            message: "the browser refused the request or could not reach the server: a CORS \
-                      refusal (is this page's origin allowed by the server?), a blocked URL \
-                      or a network failure; the browser's console says which"
-                .into(),
-            retryable: false,
+    let fields = query.as_object().ok_or_else(|| {
+        Error::InvalidInput("cannot build the request: the query is not an object".into())
+    })?;
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in fields {
+        let text = match v {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => v.to_string(),
+            _ => {
+                return Err(Error::InvalidInput(format!(
+                    "cannot build the request: the query parameter {k} must be a string, a \
+                     number or a boolean"
+                )));
+            }
         };
+        pairs.append_pair(k, &text);
+        any = true;
     }
-    Error::Connection {
-        message,
-        retryable: true,
+    if any {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&pairs.finish());
     }
+    Ok(url)
 }
 
 fn request_id(headers: &http::HeaderMap) -> Option<String> {

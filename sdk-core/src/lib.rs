@@ -19,6 +19,7 @@ mod redact;
 mod request;
 mod retry;
 mod shape;
+mod transport;
 pub mod webhooks;
 
 pub use client::{

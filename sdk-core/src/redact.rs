@@ -35,7 +35,7 @@ impl<T: MaybePresent + ?Sized> fmt::Debug for Redacted<'_, T> {
 /// `url` with the password of any `user:pass@` replaced by `[redacted]` (and a user name
 /// alone kept); text that is not a URL is returned unchanged.
 pub(crate) fn url(url: &str) -> String {
-    match reqwest::Url::parse(url) {
+    match ::url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             // Setting a password fails only for URLs that cannot have one (not ours).
             let _ = u.set_password(Some("[redacted]"));

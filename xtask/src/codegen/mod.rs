@@ -414,6 +414,7 @@ mod tests {
             "post": {
                 "operationId": "leads.archive",
                 "summary": "Archive a lead",
+                "description": "Needs scope `write:leads`.",
                 "parameters": [{"$ref": "#/components/parameters/LeadId"}],
                 "responses": {"204": {"description": "archived"}}
             }

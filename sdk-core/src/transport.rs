@@ -1,0 +1,302 @@
+//! The HTTP transport under the client's request loop: one attempt, its status, headers and
+//! body. Natively it is reqwest (a connection pool, rustls); on `wasm32` it is the runtime's own
+//! `fetch` (browsers, Deno, Bun, Node ≥ 18, Workers), called directly. Retries, idempotency,
+//! deadlines and errors live above it, in `client.rs`, and are the same on both.
+
+use crate::error::Error;
+
+/// One attempt to send.
+pub(crate) struct HttpRequest<'a> {
+    pub method: &'static str,
+    /// The full URL, with the query.
+    pub url: &'a str,
+    pub headers: Vec<(&'a str, &'a str)>,
+    /// A JSON body.
+    pub body: Option<&'a str>,
+}
+
+/// What came back: status, headers, body.
+pub(crate) type Answer = (u16, http::HeaderMap, Vec<u8>);
+
+/// The body limit was passed.
+fn too_large(status: u16, headers: &http::HeaderMap, limit: usize) -> Error {
+    Error::ResponseTooLarge {
+        status,
+        limit,
+        request_id: headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    }
+}
+
+/// A declared `Content-Length` over the limit.
+fn declared_too_large(headers: &http::HeaderMap, max_bytes: usize) -> bool {
+    headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > max_bytes as u64)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use native::Http;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use wasm::Http;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::{Answer, HttpRequest, declared_too_large, too_large};
+    use crate::error::{Error, Result};
+
+    /// reqwest's client: a pool of connections, shared by clones.
+    #[derive(Clone)]
+    pub(crate) struct Http(reqwest::Client);
+
+    impl Http {
+        pub(crate) fn new(user_agent: &str) -> Result<Http> {
+            reqwest::Client::builder()
+                .user_agent(user_agent)
+                .build()
+                .map(Http)
+                .map_err(|e| Error::InvalidInput(format!("cannot build the HTTP client: {e}")))
+        }
+
+        /// Sends, and reads the body chunk by chunk, failing as soon as it passes `max_bytes`
+        /// (the rest is never read: dropping the stream closes the connection).
+        pub(crate) async fn send(&self, req: HttpRequest<'_>, max_bytes: usize) -> Result<Answer> {
+            use futures::StreamExt;
+            let method = reqwest::Method::from_bytes(req.method.as_bytes())
+                .map_err(|_| Error::InvalidInput(format!("bad method {}", req.method)))?;
+            let mut rb = self.0.request(method, req.url);
+            for (k, v) in req.headers {
+                rb = rb.header(k, v);
+            }
+            if let Some(body) = req.body {
+                rb = rb.body(body.to_string());
+            }
+            let res = rb.send().await.map_err(transport_error)?;
+            let status = res.status().as_u16();
+            let headers = res.headers().clone();
+            if declared_too_large(&headers, max_bytes) {
+                return Err(too_large(status, &headers, max_bytes));
+            }
+            let capacity = res
+                .content_length()
+                .map_or(0, |n| usize::try_from(n).unwrap_or(0));
+            let mut out = Vec::with_capacity(capacity);
+            let mut chunks = res.bytes_stream();
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(transport_error)?;
+                if out.len().saturating_add(chunk.len()) > max_bytes {
+                    return Err(too_large(status, &headers, max_bytes));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok((status, headers, out))
+        }
+    }
+
+    fn transport_error(e: reqwest::Error) -> Error {
+        // Keep the chain of causes (it says "connection refused", "reset by peer"…).
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        if e.is_timeout() {
+            return Error::Timeout { message };
+        }
+        Error::Connection {
+            message,
+            retryable: true,
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use js_sys::{Reflect, Uint8Array};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    use super::{Answer, HttpRequest, declared_too_large, too_large};
+    use crate::error::{Error, Result};
+
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// The global `fetch` of whatever runtime this is (a window, a worker, Node, Deno…),
+        /// called with the URL and the options (no `Request` object to build first).
+        #[wasm_bindgen(js_name = fetch)]
+        fn global_fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
+    }
+
+    /// How browsers word a refused fetch: Chromium, Firefox, Safari.
+    const BROWSER_FETCH_REFUSALS: [&str; 3] = [
+        "Failed to fetch",
+        "NetworkError when attempting to fetch",
+        "Load failed",
+    ];
+
+    /// The runtime's `fetch`; nothing to pool (the runtime does).
+    #[derive(Clone)]
+    pub(crate) struct Http;
+
+    /// Aborts the fetch when the attempt is dropped before it finished (a timeout, the caller's
+    /// abort, a body over the limit), and only then: a completed request is left alone.
+    struct AbortOnDrop(Option<web_sys::AbortController>);
+
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            if let Some(c) = self.0.take() {
+                c.abort();
+            }
+        }
+    }
+
+    impl Http {
+        /// Browsers set `User-Agent` themselves; the SDK's name goes in
+        /// `X-CallWaitingAI-Client`.
+        pub(crate) fn new(_user_agent: &str) -> Result<Http> {
+            Ok(Http)
+        }
+
+        pub(crate) async fn send(&self, req: HttpRequest<'_>, max_bytes: usize) -> Result<Answer> {
+            let init = web_sys::RequestInit::new();
+            init.set_method(req.method);
+            // A plain object, not a `Headers`: cheaper to build, the same to fetch (names are
+            // distinct here: the client checked the caller's extra headers).
+            let headers = js_sys::Object::new();
+            for (k, v) in req.headers {
+                Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v))
+                    .map_err(js_invalid)?;
+            }
+            init.set_headers(&headers);
+            if let Some(body) = req.body {
+                init.set_body(&JsValue::from_str(body));
+            }
+            let controller = web_sys::AbortController::new().map_err(js_invalid)?;
+            init.set_signal(Some(&controller.signal()));
+            let mut guard = AbortOnDrop(Some(controller));
+            let res: web_sys::Response = JsFuture::from(global_fetch(req.url, &init))
+                .await
+                .map_err(fetch_error)?
+                .dyn_into()
+                .map_err(|_| connection("fetch() did not return a Response".into(), false))?;
+            let status = res.status();
+            let mut map = http::HeaderMap::new();
+            if let Ok(Some(entries)) = js_sys::try_iter(res.headers().as_ref()) {
+                for entry in entries.flatten() {
+                    let pair: js_sys::Array = entry.unchecked_into();
+                    let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string())
+                    else {
+                        continue;
+                    };
+                    if let (Ok(k), Ok(v)) = (
+                        http::HeaderName::from_bytes(k.as_bytes()),
+                        http::HeaderValue::from_str(&v),
+                    ) {
+                        map.append(k, v);
+                    }
+                }
+            }
+            if declared_too_large(&map, max_bytes) {
+                return Err(too_large(status, &map, max_bytes));
+            }
+            let declared = map
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok());
+            // A declared length within the limit: the whole body at once (one promise, what
+            // the runtime is quickest at). Otherwise chunk by chunk, so that an endless body
+            // is cut at the limit.
+            let mut out = Vec::new();
+            if declared.is_some() {
+                let buffer = JsFuture::from(res.array_buffer().map_err(fetch_error)?)
+                    .await
+                    .map_err(fetch_error)?;
+                let bytes = Uint8Array::new(&buffer);
+                if bytes.length() as usize > max_bytes {
+                    return Err(too_large(status, &map, max_bytes));
+                }
+                out = bytes.to_vec();
+            } else if let Some(stream) = res.body() {
+                let reader: web_sys::ReadableStreamDefaultReader =
+                    stream.get_reader().unchecked_into();
+                loop {
+                    let chunk = JsFuture::from(reader.read()).await.map_err(fetch_error)?;
+                    if Reflect::get(&chunk, &JsValue::from_str("done"))
+                        .map(|d| d.is_truthy())
+                        .unwrap_or(true)
+                    {
+                        break;
+                    }
+                    let value =
+                        Reflect::get(&chunk, &JsValue::from_str("value")).map_err(fetch_error)?;
+                    let bytes: Uint8Array = value.unchecked_into();
+                    let len = bytes.length() as usize;
+                    if out.len().saturating_add(len) > max_bytes {
+                        return Err(too_large(status, &map, max_bytes));
+                    }
+                    let at = out.len();
+                    out.resize(at + len, 0);
+                    bytes.copy_to(&mut out[at..]);
+                }
+            }
+            guard.0 = None; // finished: nothing to abort
+            Ok((status, map, out))
+        }
+    }
+
+    fn js_invalid(e: JsValue) -> Error {
+        Error::InvalidInput(format!("cannot build the request: {}", describe(&e)))
+    }
+
+    fn connection(message: String, retryable: bool) -> Error {
+        Error::Connection { message, retryable }
+    }
+
+    /// An error's message and its causes (Node: "fetch failed: connect ECONNREFUSED …").
+    fn describe(e: &JsValue) -> String {
+        let mut message = String::new();
+        let mut current = e.clone();
+        for _ in 0..4 {
+            let text = match current.dyn_ref::<js_sys::Error>() {
+                Some(err) => String::from(err.message()),
+                None => current
+                    .as_string()
+                    .unwrap_or_else(|| format!("{current:?}")),
+            };
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+            match Reflect::get(&current, &JsValue::from_str("cause")) {
+                Ok(cause) if !cause.is_undefined() && !cause.is_null() => current = cause,
+                _ => break,
+            }
+        }
+        message
+    }
+
+    fn fetch_error(e: JsValue) -> Error {
+        let message = describe(&e);
+        if BROWSER_FETCH_REFUSALS.iter().any(|m| message.contains(m)) {
+            // A browser's fetch() rejects with a bare TypeError for a CORS refusal, a blocked
+            // URL (mixed content, an extension) and a network failure alike; the console says
+            // which, the page cannot. Sending it again would most likely be refused again.
+            // (Node, Deno and Bun say what failed, "fetch failed: other side closed"…: those
+            // are retried.)
+            return connection(
+                "the browser refused the request or could not reach the server: a CORS \
+                 refusal (is this page's origin allowed by the server?), a blocked URL or a \
+                 network failure; the browser's console says which"
+                    .into(),
+                false,
+            );
+        }
+        connection(message, true)
+    }
+}
