@@ -569,6 +569,11 @@ fn bench(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .arg("sdk-node/bench/bench.mjs")
         .arg(&server))?;
+    // @callwaitingai/web's round trip against a bare fetch, in Node and in Chromium.
+    ensure_chromium()?;
+    sh(Command::new("node")
+        .arg("sdk-wasm/bench/roundtrip.mjs")
+        .arg(&server))?;
 
     server_vs_prism(root, &server)?;
     eprintln!("\nbenchmarks took {:.0} s", started.elapsed().as_secs_f64());
