@@ -6,13 +6,16 @@ use std::time::Duration;
 use callwaitingai::webhooks::Webhook;
 use tokio::sync::watch;
 
+use crate::store::db::Dialect;
 use crate::store::{Store, webhooks};
 use crate::util::unix_now;
 
 /// Receivers that take longer than this fail the attempt.
 const RECEIVER_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long a claimed delivery is reserved for its attempt.
-const LEASE_SECS: i64 = 60;
+const LEASE_SECS: i64 = 30;
+/// On PostgreSQL, the longest wait between looks for due deliveries.
+const POLL: Duration = Duration::from_secs(2);
 /// How many deliveries are sent at once.
 const BATCH: usize = 16;
 
@@ -54,15 +57,21 @@ pub async fn run(store: Store, delays: Vec<Duration>, mut stop: watch::Receiver<
         }
         if unix_now() - last_purge > 3600 {
             last_purge = unix_now();
-            let _ = store.run(|c| webhooks::purge_expired_idempotency(c)).await;
+            let _ = store.run(webhooks::purge_expired_idempotency).await;
         }
         // Sleep until the next delivery is due, a write happens, or we are stopped.
-        let wait = match store.run(|c| webhooks::next_due(c)).await {
+        let wait = match store.run(webhooks::next_due).await {
             Ok(Some(next)) => crate::util::seconds_between(&crate::util::now(), &next)
                 .map_or(Duration::from_secs(1), |s| {
                     Duration::from_secs(u64::try_from(s.clamp(0, 60)).unwrap_or(1))
                 }),
             _ => Duration::from_secs(60),
+        };
+        // On PostgreSQL other instances announce their deliveries (`NOTIFY`); polling as well
+        // bounds the delay should a notification be missed (the listener reconnecting).
+        let wait = match store.dialect() {
+            Dialect::Postgres => wait.min(POLL),
+            Dialect::Sqlite => wait,
         };
         tokio::select! {
             _ = tokio::time::sleep(wait.max(Duration::from_millis(50))) => {}

@@ -1,40 +1,39 @@
 //! `--demo`: a demo organisation with realistic sample data, and a fresh admin key for it.
 
+use crate::store::db::Db;
 use callwaitingai::models::{
     ApiKeyCreateParams, ApiKeyScope, CallCreateParams, CallDirection, CallStatus,
     CallTranscriptParams, CallUpdateParams, ChatChannel, ChatMessageParams, LeadCreateParams,
     LeadSource, LeadStatus, TranscriptSegment,
 };
-use rusqlite::Connection;
 
 use crate::error::ApiError;
+use crate::params;
 use crate::store::{calls, chat, ensure_org, keys, leads};
 
 pub const ORG: &str = "demo";
 
 /// Seeds the demo organisation (sample data only the first time) and returns a new admin key.
-pub fn seed(conn: &mut Connection) -> Result<String, ApiError> {
-    let tx = conn.transaction()?;
-    ensure_org(&tx, ORG, "Demo Plumbing Ltd")?;
+pub fn seed(tx: &Db<'_>) -> Result<String, ApiError> {
+    ensure_org(tx, ORG, "Demo Plumbing Ltd")?;
     let empty: bool = tx.query_row(
         "SELECT NOT EXISTS (SELECT 1 FROM leads WHERE org_id = ?1)",
-        [ORG],
+        params![ORG],
         |r| r.get(0),
     )?;
     if empty {
-        sample_data(&tx)?;
+        sample_data(tx)?;
     }
     let key = keys::create(
-        &tx,
+        tx,
         ORG,
         &ApiKeyCreateParams::new("demo", vec![ApiKeyScope::Admin]).mode("test"),
     )?;
-    tx.commit()?;
     key.key
         .ok_or_else(|| ApiError::internal("a new key has its secret"))
 }
 
-fn sample_data(tx: &Connection) -> Result<(), ApiError> {
+fn sample_data(tx: &Db<'_>) -> Result<(), ApiError> {
     let people = [
         (
             "Maria Lopez",

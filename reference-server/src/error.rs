@@ -100,6 +100,15 @@ impl ApiError {
     }
 }
 
+impl From<crate::store::db::Error> for ApiError {
+    fn from(e: crate::store::db::Error) -> Self {
+        match e {
+            crate::store::db::Error::Input(m) => ApiError::bad_request(m),
+            e => ApiError::internal(format!("database: {e}")),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         ApiError::internal(format!("database: {e}"))

@@ -3,10 +3,9 @@
 //! The stored response is written in the same transaction as the work, and that transaction
 //! first looks for an earlier response under the key: so a key performs its work at most once,
 //! even when the connection drops after the commit, and a retry replays the stored response.
-//! Requests with a key still in flight are answered `409` with `Retry-After` (an in-memory set).
-
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+//! Before the work, the request claims the key in the database (see `Store::claim`), so a
+//! second request with the key while the first runs — on this instance or another — is
+//! answered `409` with `Retry-After`.
 
 use sha2::{Digest, Sha256};
 
@@ -17,6 +16,8 @@ pub struct Idem {
     pub key: String,
     /// SHA-256 of the method, path and body: the same key with another request is a conflict.
     pub fingerprint: String,
+    /// The token of this request's claim on the key (see `Store::claim`).
+    pub claim: Option<String>,
 }
 
 impl Idem {
@@ -31,46 +32,7 @@ impl Idem {
             org: org.to_string(),
             key: key.to_string(),
             fingerprint: hex::encode(h.finalize()),
+            claim: None,
         }
-    }
-}
-
-/// Keys whose first request is still running.
-#[derive(Default)]
-pub struct InFlight {
-    keys: Mutex<HashSet<(String, String)>>,
-}
-
-/// Removes its key from the in-flight set when dropped (also when the client disconnects).
-pub struct InFlightGuard {
-    set: Arc<InFlight>,
-    id: (String, String),
-}
-
-impl InFlight {
-    /// Marks the key in flight, or `None` when it already is.
-    pub fn enter(self: &Arc<Self>, org: &str, key: &str) -> Option<InFlightGuard> {
-        let id = (org.to_string(), key.to_string());
-        let mut keys = match self.keys.lock() {
-            Ok(k) => k,
-            Err(p) => p.into_inner(),
-        };
-        if !keys.insert(id.clone()) {
-            return None;
-        }
-        Some(InFlightGuard {
-            set: self.clone(),
-            id,
-        })
-    }
-}
-
-impl Drop for InFlightGuard {
-    fn drop(&mut self) {
-        let mut keys = match self.set.keys.lock() {
-            Ok(k) => k,
-            Err(p) => p.into_inner(),
-        };
-        keys.remove(&self.id);
     }
 }

@@ -36,6 +36,53 @@ pub enum Storage {
     File(PathBuf),
     /// Memory only: nothing is kept.
     Memory,
+    /// A PostgreSQL database (`postgres://…` URL): several instances may share it.
+    Postgres(String),
+}
+
+/// The environment variable naming a PostgreSQL server for test suites (see [`test_storage`]).
+pub const TEST_DATABASE_ENV: &str = "CALLWAITINGAI_TEST_DATABASE_URL";
+
+/// Storage for one test: when [`TEST_DATABASE_ENV`] names a PostgreSQL server
+/// (`postgres://user@host:port/db`), a new, empty database created on it for this caller;
+/// else memory. Lets one test suite run on both backends.
+pub fn test_storage() -> Result<Storage, StartError> {
+    let Some(admin) = std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return Ok(Storage::Memory);
+    };
+    let name = format!("cw_test_{}", util::random_text(16).to_lowercase());
+    let create = format!("CREATE DATABASE {name}");
+    let url = admin.clone();
+    // The blocking client must not run on an async runtime's thread.
+    std::thread::spawn(move || -> Result<(), String> {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .map_err(|e| format!("{TEST_DATABASE_ENV}: {e}"))?;
+        client
+            .batch_execute(&create)
+            .map_err(|e| format!("{TEST_DATABASE_ENV}: {e}"))
+    })
+    .join()
+    .map_err(|_| StartError("creating a test database panicked".into()))?
+    .map_err(StartError)?;
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (admin.as_str(), None),
+    };
+    let (server, _) = base
+        .rsplit_once('/')
+        .filter(|(s, _)| s.contains("://") && !s.ends_with('/'))
+        .ok_or_else(|| {
+            StartError(format!(
+                "{TEST_DATABASE_ENV} must be a postgres:// URL ending in /DATABASE"
+            ))
+        })?;
+    Ok(Storage::Postgres(match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
+    }))
 }
 
 /// How to run the server.
@@ -99,8 +146,6 @@ impl Default for Config {
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub store: store::Store,
-    pub limiter: Arc<ratelimit::RateLimiter>,
-    pub in_flight: Arc<idempotency::InFlight>,
     pub faults: Arc<fault::Faults>,
     /// The key that signs access tokens.
     pub jwt_key: Arc<str>,
@@ -163,30 +208,38 @@ impl std::error::Error for StartError {}
 /// Opens the storage, applies migrations and bootstrap keys, binds, and serves in the
 /// background.
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
-    let path = match &config.storage {
-        Storage::File(p) => Some(p.as_path()),
-        Storage::Memory => None,
+    let location = match &config.storage {
+        Storage::File(p) => store::Location::Sqlite(Some(p.clone())),
+        Storage::Memory => store::Location::Sqlite(None),
+        Storage::Postgres(url) => store::Location::Postgres(url.clone()),
     };
-    let store = store::Store::open(path)
+    let store = store::Store::open(&location, config.rate_limit_per_min)
+        .await
         .map_err(|e| StartError(format!("cannot open the database: {e}")))?;
     for (org, secret) in &config.bootstrap_keys {
+        let (o, s) = (org.clone(), secret.clone());
         store
-            .run_now(|c| store::keys::bootstrap(c, org, secret))
+            .run(move |c| store::keys::bootstrap(c, &o, &s))
+            .await
             .map_err(|e| StartError(format!("--bootstrap-key {org}=…: {}", e.message)))?;
     }
     for (org, email, password) in &config.bootstrap_users {
+        let (o, e, p) = (org.clone(), email.clone(), password.clone());
         store
-            .run_now(|c| store::users::bootstrap(c, org, email, password))
+            .run(move |c| store::users::bootstrap(c, &o, &e, &p))
+            .await
             .map_err(|e| StartError(format!("--bootstrap-user {org}={email}:…: {}", e.message)))?;
     }
     let jwt_key: Arc<str> = store
-        .run_now(|c| store::users::signing_key(c))
+        .run(store::users::signing_key)
+        .await
         .map_err(|e| StartError(format!("cannot read the token key: {}", e.message)))?
         .into();
     let demo_key = if config.demo {
         Some(
             store
-                .run_now(demo::seed)
+                .run(demo::seed)
+                .await
                 .map_err(|e| StartError(format!("--demo: {}", e.message)))?,
         )
     } else {
@@ -194,8 +247,6 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     };
     let state = AppState {
         store: store.clone(),
-        limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit_per_min)),
-        in_flight: Arc::default(),
         faults: Arc::new(fault::Faults::new(config.fault_rate, config.fault_seed)),
         jwt_key,
     };

@@ -1,4 +1,5 @@
-//! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory] [--bootstrap-key ORG=KEY]…
+//! `callwaitingai-server [--addr 127.0.0.1:8080] [--db PATH | --memory | --database-url URL]
+//! [--bootstrap-key ORG=KEY]…
 //! [--bootstrap-user ORG=EMAIL:PASSWORD]…
 //! [--rate-limit N/min] [--cors-origin ORIGIN] [--webhook-retry-delays 5s,5m,30m]
 //! [--fault-rate P] [--fault-seed N] [--latency 200ms] [--record FILE] [--demo]`
@@ -19,12 +20,16 @@ struct Args {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// SQLite file (created if needed).
-    #[arg(long, default_value = "callwaitingai.db", conflicts_with = "memory")]
-    db: PathBuf,
+    /// SQLite file (created if needed) [default: callwaitingai.db].
+    #[arg(long, conflicts_with_all = ["memory", "database_url"])]
+    db: Option<PathBuf>,
     /// Keep everything in memory: nothing survives a restart.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "database_url")]
     memory: bool,
+    /// PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:PORT/DB. Several servers may
+    /// share one database. Also read from DATABASE_URL when neither --db nor --memory is given.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
     /// ORG=KEY: create organisation ORG if needed and an admin API key with exactly this secret.
     #[arg(long = "bootstrap-key", value_parser = parse_pair)]
     bootstrap_keys: Vec<(String, String)>,
@@ -149,6 +154,34 @@ fn parse_args() -> Args {
     }
 }
 
+/// The storage the flags choose: `--database-url`, `--memory`, `--db`, else `DATABASE_URL`
+/// (PostgreSQL URLs only: the variable is common, and may name another application's
+/// database), else the default SQLite file.
+fn storage(args: &Args, env_url: Option<String>) -> Result<Storage, String> {
+    let is_pg = |u: &str| u.starts_with("postgres://") || u.starts_with("postgresql://");
+    if let Some(url) = &args.database_url {
+        return if is_pg(url) {
+            Ok(Storage::Postgres(url.clone()))
+        } else {
+            Err("--database-url must be a postgres:// or postgresql:// URL".into())
+        };
+    }
+    if args.memory {
+        return Ok(Storage::Memory);
+    }
+    if let Some(path) = &args.db {
+        return Ok(Storage::File(path.clone()));
+    }
+    match env_url.filter(|u| !u.is_empty()) {
+        Some(url) if is_pg(&url) => Ok(Storage::Postgres(url)),
+        Some(_) => Err(
+            "DATABASE_URL is set but is not a postgres:// URL; unset it, or pass --db PATH or --memory"
+                .into(),
+        ),
+        None => Ok(Storage::File(PathBuf::from("callwaitingai.db"))),
+    }
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -159,13 +192,16 @@ async fn main() {
         .with_writer(std::io::stderr)
         .init();
     let args = parse_args();
+    let storage = match storage(&args, std::env::var("DATABASE_URL").ok()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("callwaitingai-server: {e}");
+            std::process::exit(2);
+        }
+    };
     let config = Config {
         addr: args.addr,
-        storage: if args.memory {
-            Storage::Memory
-        } else {
-            Storage::File(args.db)
-        },
+        storage,
         bootstrap_keys: args.bootstrap_keys,
         bootstrap_users: args.bootstrap_users,
         rate_limit_per_min: args.rate_limit,

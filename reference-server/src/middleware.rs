@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::idempotency::Idem;
 use crate::ratelimit::Quota;
+use crate::store::Claim;
 use crate::util::{new_id, unix_now};
 
 /// Gives every response an `X-Request-Id` and renders [`ApiError`] bodies with it.
@@ -82,7 +83,10 @@ pub async fn authenticate(
         Err(e) => return e.into_response(),
     };
     let now = unix_now();
-    let quota = state.limiter.hit(&principal.key_id, now);
+    let quota = match state.store.rate_limit(&principal.key_id, now).await {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
     if !quota.allowed {
         let wait = u64::try_from((quota.reset - now).max(1)).unwrap_or(1);
         let mut res = ApiError::new(
@@ -96,7 +100,7 @@ pub async fn authenticate(
         return res;
     }
     // Idempotency-Key on POST: fingerprint the request and keep one request per key in flight.
-    let mut _in_flight = None;
+    let mut claim = None;
     if req.method() == Method::POST
         && let Some(key) = req.headers().get("idempotency-key")
     {
@@ -130,23 +134,31 @@ pub async fn authenticate(
             parts.uri.path(),
             &bytes,
         );
-        match state.in_flight.enter(&principal.org_id, &key) {
-            Some(guard) => _in_flight = Some(guard),
-            None => {
-                let mut res = ApiError::conflict(
-                    "a request with this Idempotency-Key is still in progress; retry shortly",
-                )
-                .with_retry_after(1)
-                .into_response();
+        let mut idem = idem;
+        match state.store.claim(&idem).await {
+            Ok(Claim::Held(guard)) => {
+                idem.claim = guard.token().map(str::to_string);
+                claim = Some(guard);
+            }
+            Ok(Claim::Answered) => {}
+            Ok(Claim::Busy) => {
+                let mut res = crate::store::in_progress().into_response();
                 quota_headers(&mut res, &quota);
                 return res;
             }
+            Err(e) => return e.into_response(),
         }
         req = Request::from_parts(parts, Body::from(bytes));
         req.extensions_mut().insert(idem);
     }
     req.extensions_mut().insert(principal);
     let mut res = next.run(req).await;
+    if let Some(claim) = claim
+        && res.status().is_success()
+    {
+        // The response is stored under the key: nothing to release.
+        claim.keep();
+    }
     quota_headers(&mut res, &quota);
     res
 }

@@ -1,4 +1,5 @@
-//! Per-key rate limiting: a fixed one-minute window per key.
+//! Per-key rate limiting: a fixed one-minute window per key, in memory (SQLite: one process).
+//! On PostgreSQL the same window is counted in the database (`Store::rate_limit`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

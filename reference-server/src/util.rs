@@ -97,7 +97,7 @@ pub fn created_filters(
                     "{name} must be an RFC 3339 timestamp, got {v:?}"
                 ))
             })?;
-            out.push((frag.to_string(), vec![rusqlite::types::Value::Text(ts)]));
+            out.push((frag.to_string(), vec![crate::store::db::Value::Text(ts)]));
         }
     }
     Ok(out)

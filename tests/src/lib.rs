@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use callwaitingai::Client;
-use callwaitingai_server::{Config, RunningServer, Storage};
+use callwaitingai_server::{Config, RunningServer};
 
 /// The admin key of organisation `acme` on every test server.
 pub const KEY: &str = "cw_test_acme_admin_0000000000000000";
@@ -16,7 +16,8 @@ pub const OTHER_KEY: &str = "cw_test_globex_admin_000000000000000";
 pub fn config() -> Config {
     Config {
         addr: ([127, 0, 0, 1], 0).into(),
-        storage: Storage::Memory,
+        // Memory, or a fresh PostgreSQL database when CALLWAITINGAI_TEST_DATABASE_URL is set.
+        storage: callwaitingai_server::test_storage().unwrap_or_else(|e| panic!("{e}")),
         bootstrap_keys: vec![
             ("acme".into(), KEY.into()),
             ("globex".into(), OTHER_KEY.into()),

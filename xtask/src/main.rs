@@ -9,7 +9,9 @@
 mod codegen;
 mod dist;
 mod docs;
+mod pg;
 mod readme;
+mod storage_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,12 +34,14 @@ fn run() -> Result<()> {
         Some("codegen") => codegen_cmd(&root, args.iter().any(|a| a == "--check")),
         Some("lint-spec") => lint_spec(&root),
         Some("test") => test(&root),
-        Some("schemathesis") => schemathesis(&root),
+        Some("schemathesis") => schemathesis(&root, &[]),
         Some("bench") => bench(&root),
+        Some("bench-storage") => storage_bench::bench_storage(&root),
         Some("docs") if args.get(1).map(String::as_str) == Some("--check") => docs::check(&root),
         Some("docs") => docs::build(&root).map(drop),
         Some("quickstart") => quickstart(),
         Some("conformance") => conformance(&root),
+        Some("postgres") => postgres_suite(&root),
         Some("dist") if args.get(1).map(String::as_str) == Some("--prebuilt") => {
             let dir = args
                 .get(2)
@@ -63,8 +67,11 @@ fn run() -> Result<()> {
                  test                run the whole test suite (what CI runs)\n  \
                  schemathesis        fuzz the reference server against openapi.yaml\n  \
                  bench               the benchmarks of BENCHMARKS.md\n  \
+                 bench-storage       the reference server on SQLite and PostgreSQL (in bench)\n  \
                  docs [--check]      the developer portal in target/docs/ (index.html, the spec, the Postman\n                     collection); --check also runs the collection with newman and the portal in Chromium\n  \
                  conformance         the conformance cases in Rust, Python, Node and wasm (SDKs built)\n  \
+                 postgres            the server's tests, several instances, schemathesis and conformance\n  \
+                                     on a throwaway PostgreSQL cluster (SDKs built)\n  \
                  dist [--all]        release artifacts into dist/ (x86_64 Linux; --all: aarch64 and musl too)\n  \
                  dist-smoke          install dist/'s x86_64 artifacts without Rust and run their smoke tests\n  \
                  dist-smoke-arm64    the same for aarch64, in an arm64 Debian root under qemu (after dist --all; root)\n  \
@@ -220,7 +227,7 @@ fn test(root: &Path) -> Result<()> {
     })?;
     step("tests", &mut || sh(cargo().args(["test", "--workspace"])))?;
     step("schemathesis against the reference server", &mut || {
-        schemathesis(root)
+        schemathesis(root, &[])
     })?;
     step("examples", &mut || {
         let run = |bin: &str| {
@@ -260,6 +267,10 @@ fn test(root: &Path) -> Result<()> {
     step(
         "conformance: every case in Rust, Python, Node and wasm",
         &mut || conformance(root),
+    )?;
+    step(
+        "reference server on PostgreSQL: its tests, several instances, schemathesis, conformance",
+        &mut || postgres_suite(root),
     )?;
     step(
         "the artifacts installed without Rust: cargo xtask dist-smoke",
@@ -389,8 +400,11 @@ impl ServerProcess {
 
     fn start_bin(bin: &Path, args: &[&str]) -> Result<Self> {
         use std::io::BufRead;
+        // In memory unless the arguments choose a database.
+        let memory = (!args.contains(&"--database-url")).then_some("--memory");
         let mut child = Command::new(bin)
-            .args(["--addr", "127.0.0.1:0", "--memory"])
+            .args(["--addr", "127.0.0.1:0"])
+            .args(memory)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -416,7 +430,7 @@ impl Drop for ServerProcess {
 
 /// Schemathesis generates requests from `openapi.yaml` and checks every response against it:
 /// no 5xx, documented status codes, content types, headers and bodies.
-fn schemathesis(root: &Path) -> Result<()> {
+fn schemathesis(root: &Path, storage: &[&str]) -> Result<()> {
     let bin = python_tools(root)?;
     let key = "cw_test_schemathesis_0000000000000000";
     let server = ServerProcess::start(
@@ -426,7 +440,11 @@ fn schemathesis(root: &Path) -> Result<()> {
             &format!("acme={key}"),
             "--rate-limit",
             "1000000/min",
-        ],
+        ]
+        .iter()
+        .chain(storage)
+        .copied()
+        .collect::<Vec<_>>(),
     )?;
     sh(Command::new(bin.join("st"))
         .arg("--config-file")
@@ -576,6 +594,7 @@ fn bench(root: &Path) -> Result<()> {
         .arg(&server))?;
 
     server_vs_prism(root, &server)?;
+    storage_bench::bench_storage(root)?;
     eprintln!("\nbenchmarks took {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -717,6 +736,10 @@ fn node_sdk(root: &Path) -> Result<()> {
 /// tests/conformance: the four runners over every case (the SDKs must be built already:
 /// the Python one in the xtask virtualenv, sdk-node, sdk-wasm/pkg).
 fn conformance(root: &Path) -> Result<()> {
+    conformance_with(root, &[])
+}
+
+fn conformance_with(root: &Path, env: &[(&str, &str)]) -> Result<()> {
     sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
     let python = target_dir(root)
         .join("xtask-venv")
@@ -733,7 +756,39 @@ fn conformance(root: &Path) -> Result<()> {
             "--",
             "--python",
         ])
-        .arg(python))
+        .arg(python)
+        .envs(env.iter().copied()))
+}
+
+/// Everything that ran on SQLite, again on PostgreSQL: a throwaway cluster (see `pg.rs`), the
+/// server's test suite with a fresh database per test (and the multi-instance tests, which
+/// only run there), schemathesis against the binary with `--database-url`, and the
+/// conformance cases in every language.
+fn postgres_suite(root: &Path) -> Result<()> {
+    let cluster = pg::Cluster::start(&[
+        "max_connections=400",
+        // A throwaway cluster: durability off, for speed.
+        "fsync=off",
+        "synchronous_commit=off",
+        "full_page_writes=off",
+    ])?;
+    // callwaitingai_server::TEST_DATABASE_ENV
+    let env = "CALLWAITINGAI_TEST_DATABASE_URL";
+    let run = || -> Result<()> {
+        sh(cargo()
+            .args([
+                "test",
+                "-p",
+                "callwaitingai-server",
+                "--",
+                "--include-ignored",
+            ])
+            .env(env, &cluster.url))?;
+        let db = cluster.create_database("schemathesis")?;
+        schemathesis(root, &["--database-url", &db])?;
+        conformance_with(root, &[(env, cluster.url.as_str())])
+    };
+    run().map_err(|e| e.context(cluster.log()))
 }
 
 /// sdk-wasm is its own Cargo workspace (see its Cargo.toml).

@@ -17,7 +17,7 @@ async fn run(
     s: AppState,
     p: Principal,
     q: HashMap<String, String>,
-    f: fn(&rusqlite::Connection, &str, &Range) -> Result<Value, ApiError>,
+    f: fn(&crate::store::Db<'_>, &str, &Range) -> Result<Value, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     p.require("read:analytics")?;
     let range = Range::parse(&q)?;

@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{Connection, params};
+use crate::params;
+use crate::store::db::Db;
 use serde_json::{Value, json};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -74,26 +75,20 @@ impl Range {
 }
 
 fn counts(
-    conn: &Connection,
+    conn: &Db<'_>,
     sql: &str,
     org: &str,
     lo: &str,
     hi: &str,
 ) -> Result<BTreeMap<String, i64>, ApiError> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params![org, lo, hi], |r| {
+    let rows = conn.query_map(sql, params![org, lo, hi], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (k, v) = row?;
-        out.insert(k, v);
-    }
-    Ok(out)
+    Ok(rows.into_iter().collect())
 }
 
 fn daily(
-    conn: &Connection,
+    conn: &Db<'_>,
     table: &str,
     col: &str,
     org: &str,
@@ -125,7 +120,7 @@ fn rate(part: i64, total: i64) -> f64 {
     }
 }
 
-pub fn leads(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiError> {
+pub fn leads(conn: &Db<'_>, org: &str, range: &Range) -> Result<Value, ApiError> {
     let (lo, hi) = range.bounds();
     let by_status = counts(
         conn,
@@ -150,7 +145,7 @@ pub fn leads(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiEr
     }))
 }
 
-pub fn calls(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiError> {
+pub fn calls(conn: &Db<'_>, org: &str, range: &Range) -> Result<Value, ApiError> {
     let (lo, hi) = range.bounds();
     let by_status = counts(
         conn,
@@ -167,7 +162,7 @@ pub fn calls(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiEr
         &hi,
     )?;
     let (sum, n): (i64, i64) = conn.query_row(
-        "SELECT COALESCE(SUM(duration_seconds), 0), COUNT(duration_seconds) FROM calls
+        "SELECT CAST(COALESCE(SUM(duration_seconds), 0) AS BIGINT), COUNT(duration_seconds) FROM calls
          WHERE org_id = ?1 AND started_at >= ?2 AND started_at < ?3",
         params![org, lo, hi],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -184,7 +179,7 @@ pub fn calls(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiEr
     }))
 }
 
-pub fn summary(conn: &Connection, org: &str, range: &Range) -> Result<Value, ApiError> {
+pub fn summary(conn: &Db<'_>, org: &str, range: &Range) -> Result<Value, ApiError> {
     let leads = leads(conn, org, range)?;
     let calls = calls(conn, org, range)?;
     let (lo, hi) = range.bounds();

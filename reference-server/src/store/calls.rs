@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 
+use crate::params;
+use crate::store::db::Value as Sql;
+use crate::store::db::{Db, Optional, Row};
 use callwaitingai::Patch;
 use callwaitingai::models::{
     Call, CallCreateParams, CallDirection, CallStatus, CallTranscriptParams, CallUpdateParams,
     Transcript,
 };
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::list::{self, Filter, ListQuery, Page};
 use crate::error::ApiError;
@@ -20,7 +21,7 @@ pub const SORTS: &[(&str, &str)] = &[
     ("startedAt", "started_at"),
 ];
 
-fn row_to_call(row: &Row<'_>) -> rusqlite::Result<Call> {
+fn row_to_call(row: &Row) -> crate::store::db::Result<Call> {
     let transcript: String = row.get("transcript")?;
     Ok(Call {
         id: row.get("id")?,
@@ -60,7 +61,7 @@ fn check_status(s: &CallStatus) -> Result<(), ApiError> {
 }
 
 /// A lead id given by the client must name a lead of the organisation.
-pub fn check_lead(conn: &Connection, org: &str, lead_id: &str) -> Result<(), ApiError> {
+pub fn check_lead(conn: &Db<'_>, org: &str, lead_id: &str) -> Result<(), ApiError> {
     let found = conn
         .query_row(
             "SELECT 1 FROM leads WHERE org_id = ?1 AND id = ?2",
@@ -74,7 +75,7 @@ pub fn check_lead(conn: &Connection, org: &str, lead_id: &str) -> Result<(), Api
     }
 }
 
-fn save(conn: &Connection, org: &str, c: &Call) -> Result<(), ApiError> {
+fn save(conn: &Db<'_>, org: &str, c: &Call) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO calls (id, org_id, lead_id, direction, status, from_number, to_number, started_at,
            ended_at, duration_seconds, summary, transcript, created_at, updated_at)
@@ -98,7 +99,7 @@ fn is_final(s: &CallStatus) -> bool {
     )
 }
 
-pub fn create(conn: &Connection, org: &str, p: &CallCreateParams) -> Result<Call, ApiError> {
+pub fn create(conn: &Db<'_>, org: &str, p: &CallCreateParams) -> Result<Call, ApiError> {
     known(
         "direction",
         &p.direction,
@@ -166,7 +167,7 @@ fn finish(call: &mut Call) {
     }
 }
 
-pub fn get(conn: &Connection, org: &str, id: &str) -> Result<Call, ApiError> {
+pub fn get(conn: &Db<'_>, org: &str, id: &str) -> Result<Call, ApiError> {
     conn.query_row(
         "SELECT * FROM calls WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -178,7 +179,7 @@ pub fn get(conn: &Connection, org: &str, id: &str) -> Result<Call, ApiError> {
 
 /// Applies a PATCH; returns the call before and after.
 pub fn update(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     id: &str,
     p: &CallUpdateParams,
@@ -237,7 +238,7 @@ pub fn update(
 }
 
 pub fn add_transcript(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     id: &str,
     p: &CallTranscriptParams,
@@ -269,7 +270,7 @@ pub fn add_transcript(
 }
 
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     q: &ListQuery,
     params: &HashMap<String, String>,

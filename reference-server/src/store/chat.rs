@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
+use crate::params;
+use crate::store::db::Value as Sql;
+use crate::store::db::{Db, Optional, Row};
 use callwaitingai::models::{ChatChannel, ChatMessage, ChatMessageParams, ChatRole, ChatSession};
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::list::{self, Filter, ListQuery, Page};
 use crate::error::ApiError;
@@ -17,7 +18,7 @@ pub const SESSION_SORTS: &[(&str, &str)] =
     &[("createdAt", "created_at"), ("updatedAt", "updated_at")];
 pub const MESSAGE_SORTS: &[(&str, &str)] = &[("createdAt", "created_at")];
 
-fn row_to_session(row: &Row<'_>) -> rusqlite::Result<ChatSession> {
+fn row_to_session(row: &Row) -> crate::store::db::Result<ChatSession> {
     Ok(ChatSession {
         id: row.get("id")?,
         lead_id: row.get("lead_id")?,
@@ -30,7 +31,7 @@ fn row_to_session(row: &Row<'_>) -> rusqlite::Result<ChatSession> {
     })
 }
 
-fn row_to_message(row: &Row<'_>) -> rusqlite::Result<ChatMessage> {
+fn row_to_message(row: &Row) -> crate::store::db::Result<ChatMessage> {
     Ok(ChatMessage {
         id: row.get("id")?,
         session_id: row.get("session_id")?,
@@ -50,7 +51,7 @@ fn check_channel(c: &ChatChannel) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn get_session(conn: &Connection, org: &str, id: &str) -> Result<ChatSession, ApiError> {
+pub fn get_session(conn: &Db<'_>, org: &str, id: &str) -> Result<ChatSession, ApiError> {
     conn.query_row(
         "SELECT * FROM chat_sessions WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -76,7 +77,7 @@ fn reply_to(content: &str) -> String {
 }
 
 fn insert_message(
-    tx: &Connection,
+    tx: &Db<'_>,
     org: &str,
     session: &str,
     role: ChatRole,
@@ -98,7 +99,7 @@ fn insert_message(
 
 /// Stores the message (opening a session when none is given) and the assistant's reply.
 pub fn send(
-    tx: &Connection,
+    tx: &Db<'_>,
     org: &str,
     p: &ChatMessageParams,
 ) -> Result<(ChatSession, ChatMessage, Option<ChatMessage>), ApiError> {
@@ -153,7 +154,7 @@ pub fn send(
 }
 
 pub fn list_sessions(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     q: &ListQuery,
     params: &HashMap<String, String>,
@@ -170,7 +171,7 @@ pub fn list_sessions(
 }
 
 pub fn list_messages(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     session: &str,
     q: &ListQuery,

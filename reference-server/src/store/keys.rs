@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::params;
+use crate::store::db::{Db, Optional, Row};
 use callwaitingai::models::{ApiKey, ApiKeyCreateParams, ApiKeyScope};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::list::{self, ListQuery, Page};
 use crate::error::ApiError;
@@ -37,7 +38,7 @@ impl Principal {
     }
 }
 
-fn row_to_key(row: &Row<'_>) -> rusqlite::Result<ApiKey> {
+fn row_to_key(row: &Row) -> crate::store::db::Result<ApiKey> {
     let scopes: String = row.get("scopes")?;
     Ok(ApiKey {
         id: row.get("id")?,
@@ -66,7 +67,7 @@ fn prefix_of(secret: &str) -> String {
 
 /// Inserts a key with the given secret.
 fn insert(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     name: &str,
     secret: &str,
@@ -95,12 +96,12 @@ fn insert(
 }
 
 /// `--bootstrap-key ORG=KEY`: the organisation, and an `admin` key with exactly that secret.
-pub fn bootstrap(conn: &Connection, org: &str, secret: &str) -> Result<(), ApiError> {
+pub fn bootstrap(conn: &Db<'_>, org: &str, secret: &str) -> Result<(), ApiError> {
     super::ensure_org(conn, org, org)?;
     let exists = conn
         .query_row(
             "SELECT org_id FROM api_keys WHERE hash = ?1",
-            [hash_secret(secret)],
+            params![hash_secret(secret)],
             |r| r.get::<_, String>(0),
         )
         .optional()?;
@@ -115,11 +116,11 @@ pub fn bootstrap(conn: &Connection, org: &str, secret: &str) -> Result<(), ApiEr
 
 /// Looks up the secret of a request. Unknown, revoked and expired keys are all `None`-like
 /// errors with a message that says which.
-pub fn authenticate(conn: &Connection, secret: &str) -> Result<Principal, ApiError> {
+pub fn authenticate(conn: &Db<'_>, secret: &str) -> Result<Principal, ApiError> {
     let row = conn
         .query_row(
             "SELECT id, org_id, scopes, expires_at, revoked_at, last_used_at FROM api_keys WHERE hash = ?1",
-            [hash_secret(secret)],
+            params![hash_secret(secret)],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -159,7 +160,7 @@ pub fn authenticate(conn: &Connection, secret: &str) -> Result<Principal, ApiErr
     })
 }
 
-pub fn get(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError> {
+pub fn get(conn: &Db<'_>, org: &str, id: &str) -> Result<ApiKey, ApiError> {
     conn.query_row(
         "SELECT * FROM api_keys WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -169,7 +170,7 @@ pub fn get(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError> {
     .ok_or_else(|| ApiError::not_found("API key", id))
 }
 
-pub fn create(conn: &Connection, org: &str, p: &ApiKeyCreateParams) -> Result<ApiKey, ApiError> {
+pub fn create(conn: &Db<'_>, org: &str, p: &ApiKeyCreateParams) -> Result<ApiKey, ApiError> {
     let name = p.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::validation(
@@ -219,7 +220,7 @@ pub fn create(conn: &Connection, org: &str, p: &ApiKeyCreateParams) -> Result<Ap
     )
 }
 
-pub fn revoke(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError> {
+pub fn revoke(conn: &Db<'_>, org: &str, id: &str) -> Result<ApiKey, ApiError> {
     get(conn, org, id)?;
     conn.execute(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?3) WHERE org_id = ?1 AND id = ?2",
@@ -229,7 +230,7 @@ pub fn revoke(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError
 }
 
 /// A new secret for the same key; the old one stops working at once.
-pub fn rotate(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError> {
+pub fn rotate(conn: &Db<'_>, org: &str, id: &str) -> Result<ApiKey, ApiError> {
     let key = get(conn, org, id)?;
     if key.revoked_at.is_some() {
         return Err(ApiError::conflict("a revoked key cannot be rotated"));
@@ -250,7 +251,7 @@ pub fn rotate(conn: &Connection, org: &str, id: &str) -> Result<ApiKey, ApiError
 }
 
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     q: &ListQuery,
     _params: &HashMap<String, String>,

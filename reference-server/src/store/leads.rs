@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use crate::params;
+use crate::store::db::Value as Sql;
+use crate::store::db::{Db, Optional, Row};
 use callwaitingai::Patch;
 use callwaitingai::models::{Lead, LeadCreateParams, LeadSource, LeadStatus, LeadUpdateParams};
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
 use super::list::{self, Filter, ListQuery, Page};
@@ -18,7 +19,7 @@ pub const SORTS: &[(&str, &str)] = &[
     ("name", "name"),
 ];
 
-fn row_to_lead(row: &Row<'_>) -> rusqlite::Result<Lead> {
+fn row_to_lead(row: &Row) -> crate::store::db::Result<Lead> {
     let tags: String = row.get("tags")?;
     Ok(Lead {
         id: row.get("id")?,
@@ -94,7 +95,7 @@ fn check_email(e: &str) -> Result<(), ApiError> {
     }
 }
 
-pub fn create(conn: &Connection, org: &str, p: &LeadCreateParams) -> Result<Lead, ApiError> {
+pub fn create(conn: &Db<'_>, org: &str, p: &LeadCreateParams) -> Result<Lead, ApiError> {
     check_len("name", p.name.trim(), 1, 200)?;
     if let Some(e) = &p.email {
         check_email(e)?;
@@ -144,7 +145,7 @@ pub fn create(conn: &Connection, org: &str, p: &LeadCreateParams) -> Result<Lead
     Ok(lead)
 }
 
-pub fn get(conn: &Connection, org: &str, id: &str) -> Result<Lead, ApiError> {
+pub fn get(conn: &Db<'_>, org: &str, id: &str) -> Result<Lead, ApiError> {
     conn.query_row(
         "SELECT * FROM leads WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -156,7 +157,7 @@ pub fn get(conn: &Connection, org: &str, id: &str) -> Result<Lead, ApiError> {
 
 /// Applies a PATCH; returns the lead before and after.
 pub fn update(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     id: &str,
     p: &LeadUpdateParams,
@@ -214,7 +215,7 @@ pub fn update(
     Ok((before, lead))
 }
 
-pub fn delete(conn: &Connection, org: &str, id: &str) -> Result<(), ApiError> {
+pub fn delete(conn: &Db<'_>, org: &str, id: &str) -> Result<(), ApiError> {
     let n = conn.execute(
         "DELETE FROM leads WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -226,7 +227,7 @@ pub fn delete(conn: &Connection, org: &str, id: &str) -> Result<(), ApiError> {
 }
 
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     q: &ListQuery,
     params: &HashMap<String, String>,
@@ -248,9 +249,10 @@ pub fn list(
             .replace('_', "\\_");
         let pattern = Sql::Text(format!("%{escaped}%"));
         let cols = ["name", "email", "phone", "company"];
+        let like = conn.dialect().ilike();
         let frag = cols
             .iter()
-            .map(|c| format!("{c} LIKE ? ESCAPE '\\'"))
+            .map(|c| format!("{c} {like} ? ESCAPE '\\'"))
             .collect::<Vec<_>>()
             .join(" OR ");
         filters.push((format!("({frag})"), vec![pattern; cols.len()]));

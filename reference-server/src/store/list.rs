@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
+use crate::store::db::Value as Sql;
+use crate::store::db::{Db, Row};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, Row};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -160,12 +160,12 @@ pub type Filter = (String, Vec<Sql>);
 
 /// Runs a list over `table` for `org`, with extra `filters`, turning rows into items with `map`.
 pub fn fetch<T: serde::Serialize>(
-    conn: &Connection,
+    conn: &Db<'_>,
     table: &str,
     org: &str,
     filters: &[Filter],
     q: &ListQuery,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    map: impl Fn(&Row) -> crate::store::db::Result<T>,
 ) -> Result<Page, ApiError> {
     let mut sql = format!(
         "SELECT *, {col} AS _sort FROM {table} WHERE org_id = ?",
@@ -193,13 +193,11 @@ pub fn fetch<T: serde::Serialize>(
     ));
     args.push(Sql::Integer(i64::try_from(q.limit + 1).unwrap_or(i64::MAX)));
     args.push(Sql::Integer(i64::try_from(q.offset).unwrap_or(i64::MAX)));
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
     let mut items: Vec<(String, String, Value)> = Vec::new();
-    while let Some(row) = rows.next()? {
+    for row in conn.query(&sql, &args)? {
         let id: String = row.get("id")?;
         let sort: String = row.get("_sort")?;
-        let item = serde_json::to_value(map(row)?).map_err(ApiError::internal)?;
+        let item = serde_json::to_value(map(&row)?).map_err(ApiError::internal)?;
         items.push((sort, id, item));
     }
     let has_more = items.len() > q.limit;

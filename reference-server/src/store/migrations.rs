@@ -1,6 +1,9 @@
-//! Schema migrations, applied in order at start-up (`PRAGMA user_version` counts them).
+//! Schema migrations, the same for SQLite and PostgreSQL, applied in order at start-up in one
+//! transaction. SQLite counts them in `PRAGMA user_version`; PostgreSQL in `schema_migrations`,
+//! under an advisory lock, so instances starting together apply each migration once.
 
-use rusqlite::Connection;
+use crate::params;
+use crate::store::db::{Db, Dialect};
 
 const MIGRATIONS: &[&str] = &[
     // 1: organisations, API keys, leads.
@@ -50,7 +53,7 @@ const MIGRATIONS: &[&str] = &[
         to_number TEXT NOT NULL,
         started_at TEXT NOT NULL,
         ended_at TEXT,
-        duration_seconds INTEGER,
+        duration_seconds BIGINT,
         summary TEXT,
         transcript TEXT NOT NULL,
         created_at TEXT NOT NULL,
@@ -65,7 +68,7 @@ const MIGRATIONS: &[&str] = &[
         lead_id TEXT,
         channel TEXT NOT NULL,
         status TEXT NOT NULL,
-        message_count INTEGER NOT NULL,
+        message_count BIGINT NOT NULL,
         last_message_at TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
@@ -88,7 +91,7 @@ const MIGRATIONS: &[&str] = &[
         url TEXT NOT NULL,
         events TEXT NOT NULL,
         description TEXT,
-        enabled INTEGER NOT NULL,
+        enabled BIGINT NOT NULL,
         secret TEXT NOT NULL,
         old_secret TEXT,
         old_secret_until TEXT,
@@ -110,8 +113,8 @@ const MIGRATIONS: &[&str] = &[
         message_id TEXT NOT NULL REFERENCES webhook_messages(id),
         event_type TEXT NOT NULL,
         status TEXT NOT NULL,
-        attempts INTEGER NOT NULL,
-        last_status_code INTEGER,
+        attempts BIGINT NOT NULL,
+        last_status_code BIGINT,
         last_error TEXT,
         next_attempt_at TEXT,
         created_at TEXT NOT NULL,
@@ -123,7 +126,7 @@ const MIGRATIONS: &[&str] = &[
         org_id TEXT NOT NULL,
         key TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
-        status INTEGER NOT NULL,
+        status BIGINT NOT NULL,
         body TEXT NOT NULL,
         created_at TEXT NOT NULL,
         PRIMARY KEY (org_id, key)
@@ -147,19 +150,48 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 5: idempotency claims (a key in flight: status 0, with a lease and the claimer's token);
+    //    the rate-limit windows shared by instances on PostgreSQL.
+    "ALTER TABLE idempotency_keys ADD COLUMN locked_until TEXT;
+    ALTER TABLE idempotency_keys ADD COLUMN claim TEXT;
+    CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        count BIGINT NOT NULL
+    );",
 ];
 
-pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
-    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+pub fn apply(db: &Db<'_>) -> crate::store::db::Result<()> {
+    let done: i64 = match db.dialect() {
+        Dialect::Sqlite => db.query_row("PRAGMA user_version", params![], |r| r.get(0))?,
+        Dialect::Postgres => {
+            // Any constant: instances starting at once queue here until the first commits.
+            db.execute("SELECT pg_advisory_xact_lock(7468201)", params![])?;
+            db.execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+            )?;
+            db.query_row(
+                "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+                params![],
+                |r| r.get(0),
+            )?
+        }
+    };
     for (i, sql) in MIGRATIONS
         .iter()
         .enumerate()
         .skip(usize::try_from(done).unwrap_or(0))
     {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
-        tx.commit()?;
+        db.execute_batch(sql)?;
+        match db.dialect() {
+            Dialect::Sqlite => db.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?,
+            Dialect::Postgres => {
+                db.execute(
+                    "INSERT INTO schema_migrations (version) VALUES (?1)",
+                    params![i + 1],
+                )?;
+            }
+        }
     }
     Ok(())
 }

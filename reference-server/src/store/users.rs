@@ -1,10 +1,11 @@
 //! Users, passwords (argon2id), access tokens (HS256 JWTs) and single-use refresh tokens.
 
+use crate::params;
+use crate::store::db::{Db, Optional};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -26,11 +27,11 @@ struct Claims {
 }
 
 /// The server's JWT signing key, made on first start and kept in the database.
-pub fn signing_key(conn: &Connection) -> Result<String, ApiError> {
+pub fn signing_key(conn: &Db<'_>) -> Result<String, ApiError> {
     let existing: Option<String> = conn
         .query_row(
             "SELECT value FROM settings WHERE name = 'jwt_key'",
-            [],
+            params![],
             |r| r.get(0),
         )
         .optional()?;
@@ -40,7 +41,7 @@ pub fn signing_key(conn: &Connection) -> Result<String, ApiError> {
     let key = random_text(48);
     conn.execute(
         "INSERT INTO settings (name, value) VALUES ('jwt_key', ?1)",
-        [&key],
+        params![key],
     )?;
     Ok(key)
 }
@@ -54,18 +55,13 @@ fn hash_password(password: &str) -> Result<String, ApiError> {
 }
 
 /// `--bootstrap-user ORG=EMAIL:PASSWORD`.
-pub fn bootstrap(
-    conn: &Connection,
-    org: &str,
-    email: &str,
-    password: &str,
-) -> Result<(), ApiError> {
+pub fn bootstrap(conn: &Db<'_>, org: &str, email: &str, password: &str) -> Result<(), ApiError> {
     super::ensure_org(conn, org, org)?;
     let hash = hash_password(password)?;
     let existing: Option<String> = conn
         .query_row(
             "SELECT org_id FROM users WHERE email = ?1",
-            [email.to_lowercase()],
+            params![email.to_lowercase()],
             |r| r.get(0),
         )
         .optional()?;
@@ -90,7 +86,7 @@ pub fn bootstrap(
     }
 }
 
-fn tokens(conn: &Connection, jwt_key: &str, user: &str, org: &str) -> Result<Value, ApiError> {
+fn tokens(conn: &Db<'_>, jwt_key: &str, user: &str, org: &str) -> Result<Value, ApiError> {
     let iat = unix_now();
     let claims = Claims {
         sub: user.to_string(),
@@ -118,16 +114,11 @@ fn tokens(conn: &Connection, jwt_key: &str, user: &str, org: &str) -> Result<Val
 }
 
 /// Checks the password (the same answer, and about the same time, for an unknown email).
-pub fn login(
-    conn: &Connection,
-    jwt_key: &str,
-    email: &str,
-    password: &str,
-) -> Result<Value, ApiError> {
+pub fn login(conn: &Db<'_>, jwt_key: &str, email: &str, password: &str) -> Result<Value, ApiError> {
     let row: Option<(String, String, String)> = conn
         .query_row(
             "SELECT id, org_id, password_hash FROM users WHERE email = ?1",
-            [email.trim().to_lowercase()],
+            params![email.trim().to_lowercase()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -149,11 +140,11 @@ pub fn login(
 }
 
 /// Exchanges a refresh token (once) for new tokens.
-pub fn refresh(conn: &Connection, jwt_key: &str, token: &str) -> Result<Value, ApiError> {
+pub fn refresh(conn: &Db<'_>, jwt_key: &str, token: &str) -> Result<Value, ApiError> {
     let row: Option<(String, String, Option<String>, String)> = conn
         .query_row(
             "SELECT t.user_id, t.expires_at, t.used_at, u.org_id FROM refresh_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1",
-            [hash_secret(token)],
+            params![hash_secret(token)],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;

@@ -6,6 +6,9 @@
 
 use std::collections::HashMap;
 
+use crate::params;
+use crate::store::db::Value as Sql;
+use crate::store::db::{Db, Optional, Row};
 use base64::Engine as _;
 use callwaitingai::Patch;
 use callwaitingai::models::{
@@ -13,8 +16,6 @@ use callwaitingai::models::{
     WebhookEndpointUpdateParams, WebhookEventType,
 };
 use rand::RngCore;
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
 use super::list::{self, Filter, ListQuery, Page};
@@ -36,7 +37,7 @@ fn new_secret() -> String {
     )
 }
 
-fn row_to_endpoint(row: &Row<'_>) -> rusqlite::Result<WebhookEndpoint> {
+fn row_to_endpoint(row: &Row) -> crate::store::db::Result<WebhookEndpoint> {
     let events: String = row.get("events")?;
     Ok(WebhookEndpoint {
         id: row.get("id")?,
@@ -50,7 +51,7 @@ fn row_to_endpoint(row: &Row<'_>) -> rusqlite::Result<WebhookEndpoint> {
     })
 }
 
-fn row_to_delivery(row: &Row<'_>) -> rusqlite::Result<WebhookDelivery> {
+fn row_to_delivery(row: &Row) -> crate::store::db::Result<WebhookDelivery> {
     Ok(WebhookDelivery {
         id: row.get("id")?,
         endpoint_id: row.get("endpoint_id")?,
@@ -105,7 +106,7 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn get(conn: &Connection, org: &str, id: &str) -> Result<WebhookEndpoint, ApiError> {
+pub fn get(conn: &Db<'_>, org: &str, id: &str) -> Result<WebhookEndpoint, ApiError> {
     conn.query_row(
         "SELECT * FROM webhook_endpoints WHERE org_id = ?1 AND id = ?2",
         params![org, id],
@@ -116,7 +117,7 @@ pub fn get(conn: &Connection, org: &str, id: &str) -> Result<WebhookEndpoint, Ap
 }
 
 pub fn create(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     p: &WebhookEndpointCreateParams,
 ) -> Result<WebhookEndpoint, ApiError> {
@@ -143,7 +144,7 @@ pub fn create(
 }
 
 pub fn update(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     id: &str,
     p: &WebhookEndpointUpdateParams,
@@ -180,7 +181,7 @@ pub fn update(
     Ok(e)
 }
 
-pub fn delete(conn: &Connection, org: &str, id: &str) -> Result<(), ApiError> {
+pub fn delete(conn: &Db<'_>, org: &str, id: &str) -> Result<(), ApiError> {
     get(conn, org, id)?;
     conn.execute(
         "DELETE FROM webhook_deliveries WHERE org_id = ?1 AND endpoint_id = ?2",
@@ -194,7 +195,7 @@ pub fn delete(conn: &Connection, org: &str, id: &str) -> Result<(), ApiError> {
 }
 
 /// A new secret; the old one keeps signing (a second signature) for 24 hours.
-pub fn rotate_secret(conn: &Connection, org: &str, id: &str) -> Result<WebhookEndpoint, ApiError> {
+pub fn rotate_secret(conn: &Db<'_>, org: &str, id: &str) -> Result<WebhookEndpoint, ApiError> {
     get(conn, org, id)?;
     let secret = new_secret();
     let t = now();
@@ -210,12 +211,12 @@ pub fn rotate_secret(conn: &Connection, org: &str, id: &str) -> Result<WebhookEn
     Ok(e)
 }
 
-pub fn list(conn: &Connection, org: &str, q: &ListQuery) -> Result<Page, ApiError> {
+pub fn list(conn: &Db<'_>, org: &str, q: &ListQuery) -> Result<Page, ApiError> {
     list::fetch(conn, "webhook_endpoints", org, &[], q, row_to_endpoint)
 }
 
 pub fn get_delivery(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     endpoint: &str,
     id: &str,
@@ -230,7 +231,7 @@ pub fn get_delivery(
 }
 
 pub fn deliveries(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     endpoint: &str,
     q: &ListQuery,
@@ -268,7 +269,7 @@ pub fn deliveries(
 
 /// Queues the same message again (same `webhook-id`), now.
 pub fn retry_delivery(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     endpoint: &str,
     id: &str,
@@ -280,11 +281,12 @@ pub fn retry_delivery(
          WHERE org_id = ?1 AND id = ?2",
         params![org, id, t],
     )?;
+    conn.announce_delivery()?;
     get_delivery(conn, org, endpoint, id)
 }
 
 fn insert_message(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     event_type: &str,
     data: Value,
@@ -300,7 +302,7 @@ fn insert_message(
 }
 
 fn insert_delivery(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     endpoint: &str,
     message: &str,
@@ -314,22 +316,23 @@ fn insert_delivery(
          VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?6)",
         params![id, org, endpoint, message, event_type, t],
     )?;
+    conn.announce_delivery()?;
     Ok(id)
 }
 
 /// Records an event and queues it for every enabled endpoint subscribed to it, in the caller's
 /// transaction.
 pub fn emit(
-    conn: &Connection,
+    conn: &Db<'_>,
     org: &str,
     event_type: &str,
     data: &impl serde::Serialize,
 ) -> Result<(), ApiError> {
-    let mut stmt =
-        conn.prepare("SELECT id, events FROM webhook_endpoints WHERE org_id = ?1 AND enabled = 1")?;
-    let endpoints: Vec<(String, String)> = stmt
-        .query_map([org], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let endpoints: Vec<(String, String)> = conn.query_map(
+        "SELECT id, events FROM webhook_endpoints WHERE org_id = ?1 AND enabled = 1",
+        params![org],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let targets: Vec<String> = endpoints
         .into_iter()
         .filter(|(_, events)| {
@@ -352,11 +355,7 @@ pub fn emit(
 }
 
 /// Queues a `webhook.test` event for one endpoint, whatever it subscribes to.
-pub fn send_test(
-    conn: &Connection,
-    org: &str,
-    endpoint: &str,
-) -> Result<WebhookDelivery, ApiError> {
+pub fn send_test(conn: &Db<'_>, org: &str, endpoint: &str) -> Result<WebhookDelivery, ApiError> {
     get(conn, org, endpoint)?;
     let data = json!({ "webhookEndpointId": endpoint, "message": "This is a test event from CallWaitingAI." });
     let message = insert_message(conn, org, "webhook.test", data)?;
@@ -377,68 +376,57 @@ pub struct Due {
 
 /// Claims up to `limit` due deliveries: each is leased for `lease_secs` (pushed into the future)
 /// so that it is not sent twice at once; a crash lets the lease lapse and it is sent again.
-pub fn claim_due(
-    conn: &mut Connection,
-    limit: usize,
-    lease_secs: i64,
-) -> Result<Vec<Due>, ApiError> {
+pub fn claim_due(conn: &Db<'_>, limit: usize, lease_secs: i64) -> Result<Vec<Due>, ApiError> {
     let t = now();
-    let tx = conn.transaction()?;
-    let mut out = Vec::new();
-    {
-        let mut stmt = tx.prepare(
-            "SELECT d.id, d.message_id, e.url, e.secret, e.old_secret, e.old_secret_until, m.payload, d.attempts
-             FROM webhook_deliveries d
-             JOIN webhook_endpoints e ON e.id = d.endpoint_id
-             JOIN webhook_messages m ON m.id = d.message_id
-             WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
-             ORDER BY d.next_attempt_at LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![t, i64::try_from(limit).unwrap_or(64)], |r| {
-            let mut secrets = vec![r.get::<_, String>(3)?];
-            let old: Option<String> = r.get(4)?;
-            let until: Option<String> = r.get(5)?;
-            if let (Some(old), Some(until)) = (old, until)
-                && until > t
-            {
-                secrets.push(old);
-            }
-            Ok(Due {
-                delivery_id: r.get(0)?,
-                message_id: r.get(1)?,
-                url: r.get(2)?,
-                secrets,
-                payload: r.get(6)?,
-                attempts: r.get(7)?,
-            })
-        })?;
-        for row in rows {
-            out.push(row?);
+    let sql = format!(
+        "SELECT d.id, d.message_id, e.url, e.secret, e.old_secret, e.old_secret_until, m.payload, d.attempts
+         FROM webhook_deliveries d
+         JOIN webhook_endpoints e ON e.id = d.endpoint_id
+         JOIN webhook_messages m ON m.id = d.message_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
+         ORDER BY d.next_attempt_at LIMIT ?2{}",
+        conn.dialect().skip_locked("d")
+    );
+    let out = conn.query_map(&sql, params![t, limit], |r| {
+        let mut secrets = vec![r.get::<_, String>(3)?];
+        let old: Option<String> = r.get(4)?;
+        let until: Option<String> = r.get(5)?;
+        if let (Some(old), Some(until)) = (old, until)
+            && until > t
+        {
+            secrets.push(old);
         }
-    }
+        Ok(Due {
+            delivery_id: r.get(0)?,
+            message_id: r.get(1)?,
+            url: r.get(2)?,
+            secrets,
+            payload: r.get(6)?,
+            attempts: r.get(7)?,
+        })
+    })?;
     let lease = format_ts(time::OffsetDateTime::now_utc() + time::Duration::seconds(lease_secs));
     for d in &out {
-        tx.execute(
+        conn.execute(
             "UPDATE webhook_deliveries SET next_attempt_at = ?2 WHERE id = ?1",
             params![d.delivery_id, lease],
         )?;
     }
-    tx.commit()?;
     Ok(out)
 }
 
 /// When the next pending delivery is due, if any.
-pub fn next_due(conn: &Connection) -> Result<Option<String>, ApiError> {
+pub fn next_due(conn: &Db<'_>) -> Result<Option<String>, ApiError> {
     Ok(conn.query_row(
         "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'",
-        [],
+        params![],
         |r| r.get(0),
     )?)
 }
 
 /// Records an attempt: success, or a failure retried in `retry_in_ms` (`None`: give up).
 pub fn record_attempt(
-    conn: &Connection,
+    conn: &Db<'_>,
     delivery: &str,
     ok: bool,
     status_code: Option<u16>,
@@ -464,12 +452,15 @@ pub fn record_attempt(
     Ok(())
 }
 
-/// Drops idempotency records older than 24 hours.
-pub fn purge_expired_idempotency(conn: &Connection) -> Result<(), ApiError> {
-    let cutoff = format_ts(time::OffsetDateTime::now_utc() - time::Duration::hours(24));
+/// Drops idempotency records older than 24 hours (a key still claimed by a running request
+/// stays until its lease lapses).
+pub fn purge_expired_idempotency(conn: &Db<'_>) -> Result<(), ApiError> {
+    let now = time::OffsetDateTime::now_utc();
+    let cutoff = format_ts(now - time::Duration::hours(24));
     conn.execute(
-        "DELETE FROM idempotency_keys WHERE created_at < ?1",
-        [cutoff],
+        "DELETE FROM idempotency_keys
+         WHERE created_at < ?1 AND (status <> 0 OR locked_until IS NULL OR locked_until < ?2)",
+        params![cutoff, format_ts(now)],
     )?;
     Ok(())
 }

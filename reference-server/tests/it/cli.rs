@@ -36,6 +36,8 @@ impl Server {
     fn start_in(cwd: &std::path::Path, args: &[&str], lines: usize) -> Self {
         let mut child = Command::new(BIN)
             .current_dir(cwd)
+            // The user's DATABASE_URL would choose PostgreSQL: these tests choose themselves.
+            .env_remove("DATABASE_URL")
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::piped())
@@ -517,11 +519,17 @@ async fn a_realistic_combination_starts_and_serves() {
 
 /// Runs the binary with `args` and returns its exit code and stderr.
 fn fails(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    fails_with(args, None)
+}
+
+/// [`fails`] with `DATABASE_URL` set to `database_url` (`None`: unset).
+fn fails_with(args: &[&str], database_url: Option<&str>) -> (Option<i32>, String) {
+    let mut cmd = Command::new(BIN);
+    match database_url {
+        Some(u) => cmd.env("DATABASE_URL", u),
+        None => cmd.env_remove("DATABASE_URL"),
+    };
+    let out = cmd.args(args).stdin(Stdio::null()).output().unwrap();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -559,6 +567,16 @@ fn bad_values_exit_non_zero_with_one_line_and_no_panic() {
         vec!["--memory", "--db", "x.db"],
         vec!["--db", bad_db.to_str().unwrap()],
         vec!["--memory", "--no-such-flag"],
+        vec!["--database-url", "mysql://user@127.0.0.1/db"],
+        vec!["--database-url", "postgres://u@127.0.0.1:1/x", "--memory"],
+        vec![
+            "--database-url",
+            "postgres://u@127.0.0.1:1/x",
+            "--db",
+            "x.db",
+        ],
+        // Nothing listens on port 1: the start fails with why.
+        vec!["--database-url", "postgres://u:pw@127.0.0.1:1/x"],
     ];
     for args in cases {
         let mut full = vec!["--addr", "127.0.0.1:0"];
@@ -584,6 +602,64 @@ fn bad_values_exit_non_zero_with_one_line_and_no_panic() {
 }
 
 #[test]
+fn database_url_errors_say_why_and_never_show_the_password() {
+    let (code, stderr) = fails(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        "postgres://app:s3cret-pass@127.0.0.1:1/crm",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect to PostgreSQL at app@127.0.0.1:1/crm")
+            && stderr.contains("refused"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "the password leaked: {stderr}");
+    // DATABASE_URL is read when no flag chooses the storage: another database's URL there
+    // (a common variable) is refused with what to do, rather than ignored or half-used.
+    let (code, stderr) = fails_with(
+        &["--addr", "127.0.0.1:0"],
+        Some("mysql://app:s3cret@db/crm"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    // A PostgreSQL DATABASE_URL is used: here nothing listens, so the start fails on it.
+    let (code, stderr) = fails_with(
+        &["--addr", "127.0.0.1:0"],
+        Some("postgres://app:s3cret@127.0.0.1:1/crm"),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("app@127.0.0.1:1/crm"), "{stderr}");
+}
+
+#[tokio::test]
+async fn storage_flags_win_over_database_url() {
+    // --memory with a DATABASE_URL in the environment: the flag decides.
+    let mut child = Command::new(BIN)
+        .env("DATABASE_URL", "postgres://app:pw@127.0.0.1:1/crm")
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--memory",
+            "--bootstrap-key",
+            &bootstrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("listening on "), "{line:?}");
+}
+
+#[test]
 fn help_and_version_succeed() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
@@ -592,6 +668,7 @@ fn help_and_version_succeed() {
         "--addr",
         "--db",
         "--memory",
+        "--database-url",
         "--demo",
         "--bootstrap-key",
         "--bootstrap-user",

@@ -9,6 +9,7 @@ mod binary;
 mod calls_chat;
 mod cli;
 mod idempotency;
+mod instances;
 mod leads;
 mod login;
 mod receiver;

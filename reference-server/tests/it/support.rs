@@ -1,6 +1,6 @@
 //! A server per test, in process, on a free port; a small JSON client.
 
-use callwaitingai_server::{Config, RunningServer, Storage, start};
+use callwaitingai_server::{Config, RunningServer, start};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -10,7 +10,8 @@ pub const KEY_B: &str = "cw_test_orgB_admin_key_0000000000";
 pub fn config() -> Config {
     Config {
         addr: "127.0.0.1:0".parse().unwrap(),
-        storage: Storage::Memory,
+        // Memory, or a fresh PostgreSQL database when CALLWAITINGAI_TEST_DATABASE_URL is set.
+        storage: callwaitingai_server::test_storage().unwrap_or_else(|e| panic!("{e}")),
         bootstrap_keys: vec![
             ("org_a".into(), KEY_A.into()),
             ("org_b".into(), KEY_B.into()),

@@ -1,0 +1,621 @@
+//! The one database interface the storage code is written against, with two implementations:
+//! embedded SQLite (`rusqlite`) and PostgreSQL (`postgres`). Statements are written once, with
+//! `?1`/`?` placeholders; [`Db`] rewrites them for PostgreSQL and converts values both ways, so
+//! nothing above this file knows which database it talks to. The few places where the two
+//! dialects differ ask [`Db::dialect`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+
+/// A value bound to or read from a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Case-insensitive `LIKE` (SQLite's `LIKE` already is, for ASCII).
+    pub fn ilike(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "LIKE",
+            Dialect::Postgres => "ILIKE",
+        }
+    }
+
+    /// Appended to a `SELECT` that claims rows of the table aliased `alias`: other instances
+    /// skip what this one locked. (SQLite has one writer at a time, so it needs nothing.)
+    pub fn skip_locked(self, alias: &str) -> String {
+        match self {
+            Dialect::Sqlite => String::new(),
+            Dialect::Postgres => format!(" FOR UPDATE OF {alias} SKIP LOCKED"),
+        }
+    }
+}
+
+/// A database error.
+#[derive(Debug)]
+pub enum Error {
+    /// `query_row` found no row.
+    NoRows,
+    Sqlite(rusqlite::Error),
+    Postgres(postgres::Error),
+    /// A column did not hold what the code asked for.
+    Type(String),
+    /// A value the database cannot store (PostgreSQL text cannot hold U+0000): the request's
+    /// fault, answered 400.
+    Input(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NoRows => f.write_str("no row"),
+            Error::Sqlite(e) => write!(f, "{e}"),
+            Error::Postgres(e) => match e.as_db_error() {
+                Some(db) => write!(f, "{}: {}", db.code().code(), db.message()),
+                None => {
+                    // "error connecting to server: Connection refused (os error 111)"
+                    write!(f, "{e}")?;
+                    let mut source = std::error::Error::source(e);
+                    while let Some(s) = source {
+                        write!(f, ": {s}")?;
+                        source = s.source();
+                    }
+                    Ok(())
+                }
+            },
+            Error::Type(m) | Error::Input(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NoRows,
+            e => Error::Sqlite(e),
+        }
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        Error::Postgres(e)
+    }
+}
+
+/// `query_row(...).optional()`: `None` for no row.
+pub trait Optional<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> Optional<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Turns a Rust value into a [`Value`] (see [`params!`](crate::params)).
+pub trait ToValue {
+    fn to_value(&self) -> Value;
+}
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+
+impl ToValue for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value {
+        Value::Text(self.to_string())
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+
+impl ToValue for bool {
+    fn to_value(&self) -> Value {
+        Value::Integer(i64::from(*self))
+    }
+}
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::Real(*self)
+    }
+}
+
+macro_rules! int_to_value {
+    ($($t:ty),*) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                Value::Integer(i64::from(*self))
+            }
+        }
+    )*};
+}
+int_to_value!(i64, i32, u32, u16, u8);
+
+impl ToValue for usize {
+    fn to_value(&self) -> Value {
+        Value::Integer(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToValue::to_value)
+    }
+}
+
+/// The values of a statement's placeholders, in order: `params![a, b]`.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[$crate::store::db::Value] };
+    ($($x:expr),+ $(,)?) => {
+        &[$($crate::store::db::ToValue::to_value(&$x)),+] as &[$crate::store::db::Value]
+    };
+}
+
+/// Reads a [`Value`] as a Rust value.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Result<Self>;
+}
+
+fn wrong(v: &Value, want: &str) -> Error {
+    Error::Type(format!("expected {want}, the column holds {v:?}"))
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value) -> Result<Self> {
+        match v {
+            Value::Text(s) => Ok(s.clone()),
+            v => Err(wrong(v, "text")),
+        }
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Result<Self> {
+        match v {
+            Value::Integer(i) => Ok(*i),
+            v => Err(wrong(v, "an integer")),
+        }
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Result<Self> {
+        match v {
+            Value::Real(f) => Ok(*f),
+            #[allow(clippy::cast_precision_loss)]
+            Value::Integer(i) => Ok(*i as f64),
+            v => Err(wrong(v, "a number")),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Result<Self> {
+        i64::from_value(v).map(|i| i != 0)
+    }
+}
+
+macro_rules! int_from_value {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> Result<Self> {
+                let i = i64::from_value(v)?;
+                <$t>::try_from(i).map_err(|_| Error::Type(format!("{i} is out of range")))
+            }
+        }
+    )*};
+}
+int_from_value!(i32, u32, u16, usize);
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Result<Self> {
+        match v {
+            Value::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// A column named or numbered.
+pub trait RowIndex {
+    fn index(&self, names: &[String]) -> Option<usize>;
+}
+
+impl RowIndex for usize {
+    fn index(&self, names: &[String]) -> Option<usize> {
+        (*self < names.len()).then_some(*self)
+    }
+}
+
+impl RowIndex for &str {
+    fn index(&self, names: &[String]) -> Option<usize> {
+        names.iter().position(|n| n == self)
+    }
+}
+
+/// One row of a result, read in full.
+#[derive(Debug)]
+pub struct Row {
+    names: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The column `i` (a position or a name) as a `T`.
+    pub fn get<I: RowIndex + std::fmt::Debug, T: FromValue>(&self, i: I) -> Result<T> {
+        let at = i
+            .index(&self.names)
+            .ok_or_else(|| Error::Type(format!("no column {i:?}")))?;
+        T::from_value(&self.values[at])
+    }
+}
+
+/// A PostgreSQL connection with its prepared statements.
+pub struct PgConn {
+    pub client: postgres::Client,
+    statements: HashMap<String, postgres::Statement>,
+}
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> Self {
+        Self {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+}
+
+enum Inner<'a> {
+    Sqlite(&'a rusqlite::Connection),
+    Postgres(RefCell<PgTx<'a>>),
+}
+
+struct PgTx<'a> {
+    tx: postgres::Transaction<'a>,
+    statements: &'a mut HashMap<String, postgres::Statement>,
+}
+
+/// A connection inside a transaction: what the storage code gets.
+pub struct Db<'a> {
+    inner: Inner<'a>,
+}
+
+impl<'a> Db<'a> {
+    pub fn sqlite(conn: &'a rusqlite::Connection) -> Self {
+        Self {
+            inner: Inner::Sqlite(conn),
+        }
+    }
+
+    /// Opens a transaction on `conn`; [`Db::commit`] ends it (dropping rolls back).
+    pub fn postgres(conn: &'a mut PgConn) -> Result<Self> {
+        let tx = conn.client.transaction()?;
+        Ok(Self {
+            inner: Inner::Postgres(RefCell::new(PgTx {
+                tx,
+                statements: &mut conn.statements,
+            })),
+        })
+    }
+
+    /// Commits a PostgreSQL transaction (SQLite's is the caller's).
+    pub fn commit(self) -> Result<()> {
+        if let Inner::Postgres(tx) = self.inner {
+            tx.into_inner().tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.inner {
+            Inner::Sqlite(_) => Dialect::Sqlite,
+            Inner::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
+        match &self.inner {
+            Inner::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                Ok(stmt.execute(rusqlite::params_from_iter(params))?)
+            }
+            Inner::Postgres(cell) => {
+                let mut pg = cell.borrow_mut();
+                let stmt = pg.statement(sql)?;
+                let n = pg.tx.execute(&stmt, &pg_params(params)?)?;
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
+            }
+        }
+    }
+
+    /// Runs a query and reads every row.
+    pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match &self.inner {
+            Inner::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let names: Arc<[String]> = stmt
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                let width = names.len();
+                let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let mut values = Vec::with_capacity(width);
+                    for i in 0..width {
+                        values.push(from_sqlite(row.get_ref(i)?));
+                    }
+                    out.push(Row {
+                        names: names.clone(),
+                        values,
+                    });
+                }
+                Ok(out)
+            }
+            Inner::Postgres(cell) => {
+                let mut pg = cell.borrow_mut();
+                let stmt = pg.statement(sql)?;
+                let names: Arc<[String]> = stmt
+                    .columns()
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect();
+                let rows = pg.tx.query(&stmt, &pg_params(params)?)?;
+                rows.iter()
+                    .map(|r| {
+                        let values = (0..r.len())
+                            .map(|i| from_postgres(r, i))
+                            .collect::<Result<Vec<_>>>()?;
+                        Ok(Row {
+                            names: names.clone(),
+                            values,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The first row mapped by `f`, or [`Error::NoRows`].
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<T> {
+        let rows = self.query(sql, params)?;
+        rows.first().map_or(Err(Error::NoRows), f)
+    }
+
+    /// Every row mapped by `f`.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.query(sql, params)?.iter().map(f).collect()
+    }
+
+    /// Tells every instance's delivery worker, when this transaction commits, that a delivery
+    /// is due (PostgreSQL `NOTIFY`; one per transaction however often it is called). SQLite
+    /// has one process, whose worker the store wakes itself.
+    pub fn announce_delivery(&self) -> Result<()> {
+        match self.dialect() {
+            Dialect::Sqlite => Ok(()),
+            Dialect::Postgres => self.execute_batch(concat!("NOTIFY ", "callwaitingai_deliveries")),
+        }
+    }
+
+    /// Runs several statements (no parameters), e.g. a migration.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Inner::Postgres(cell) => Ok(cell.borrow_mut().tx.batch_execute(sql)?),
+        }
+    }
+}
+
+impl PgTx<'_> {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self.tx.prepare(&postgres_sql(sql))?;
+        if self.statements.len() > 512 {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
+/// Rewrites `?N` to `$N` and each bare `?` to the next `$k`, outside quoted text.
+pub fn postgres_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 0;
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '?' || quoted {
+            out.push(c);
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        out.push('$');
+        if digits.is_empty() {
+            next += 1;
+            out.push_str(&next.to_string());
+        } else {
+            out.push_str(&digits);
+        }
+    }
+    out
+}
+
+fn pg_params(params: &[Value]) -> Result<Vec<&(dyn ToSql + Sync)>> {
+    if params
+        .iter()
+        .any(|v| matches!(v, Value::Text(s) if s.contains('\0')))
+    {
+        return Err(Error::Input(
+            "text may not contain the NUL character (U+0000)".into(),
+        ));
+    }
+    Ok(params.iter().map(|v| v as &(dyn ToSql + Sync)).collect())
+}
+
+fn from_sqlite(v: rusqlite::types::ValueRef<'_>) -> Value {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+fn from_postgres(row: &postgres::Row, i: usize) -> Result<Value> {
+    let ty = row.columns()[i].type_().clone();
+    let v = match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Integer),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(i)?
+            .map(|v| Value::Integer(v.into())),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(i)?
+            .map(|v| Value::Integer(v.into())),
+        Type::BOOL => row
+            .try_get::<_, Option<bool>>(i)?
+            .map(|v| Value::Integer(v.into())),
+        Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::Real),
+        Type::FLOAT4 => row
+            .try_get::<_, Option<f32>>(i)?
+            .map(|v| Value::Real(v.into())),
+        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            row.try_get::<_, Option<String>>(i)?.map(Value::Text)
+        }
+        other => {
+            return Err(Error::Type(format!(
+                "column {} has type {other}, which the store does not read; cast it",
+                row.columns()[i].name()
+            )));
+        }
+    };
+    Ok(v.unwrap_or(Value::Null))
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Integer(i) => ValueRef::Integer(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// Binds a value to the type PostgreSQL inferred for the placeholder.
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let mismatch = || -> Box<dyn std::error::Error + Sync + Send> {
+            format!("cannot bind {self:?} to a {ty} parameter").into()
+        };
+        match (self, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Integer(i), &Type::INT8) => i.to_sql(ty, out),
+            (Value::Integer(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+            (Value::Integer(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+            (Value::Integer(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            #[allow(clippy::cast_precision_loss)]
+            (Value::Integer(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Value::Integer(i), &Type::TEXT | &Type::VARCHAR) => i.to_string().to_sql(ty, out),
+            (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
+            (Value::Text(s), &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME) => {
+                s.to_sql(ty, out)
+            }
+            (Value::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
+            _ => Err(mismatch()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_sql;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_quotes() {
+        assert_eq!(
+            postgres_sql("SELECT * FROM t WHERE a = ?1 AND b = ?12 AND c = '?'"),
+            "SELECT * FROM t WHERE a = $1 AND b = $12 AND c = '?'"
+        );
+        assert_eq!(
+            postgres_sql("a = ? AND b LIKE ? ESCAPE '\\' LIMIT ? OFFSET ?"),
+            "a = $1 AND b LIKE $2 ESCAPE '\\' LIMIT $3 OFFSET $4"
+        );
+    }
+}
