@@ -17,7 +17,7 @@ const LEASE_SECS: i64 = 30;
 /// On PostgreSQL, the longest wait between looks for due deliveries.
 const POLL: Duration = Duration::from_secs(2);
 /// How many deliveries are sent at once.
-const BATCH: usize = 16;
+const BATCH: usize = 64;
 
 /// Runs until `stop` turns true; finishes the attempts under way first.
 pub async fn run(store: Store, delays: Vec<Duration>, mut stop: watch::Receiver<bool>) {
@@ -42,7 +42,7 @@ pub async fn run(store: Store, delays: Vec<Duration>, mut stop: watch::Receiver<
             return;
         }
         let due = store
-            .run(|c| webhooks::claim_due(c, BATCH, LEASE_SECS))
+            .run_each(|c| webhooks::claim_due(c, BATCH, LEASE_SECS))
             .await
             .unwrap_or_else(|e| {
                 tracing::error!(message = %e.message, "claiming deliveries failed");
@@ -57,10 +57,10 @@ pub async fn run(store: Store, delays: Vec<Duration>, mut stop: watch::Receiver<
         }
         if unix_now() - last_purge > 3600 {
             last_purge = unix_now();
-            let _ = store.run(webhooks::purge_expired_idempotency).await;
+            let _ = store.run_each(webhooks::purge_expired_idempotency).await;
         }
         // Sleep until the next delivery is due, a write happens, or we are stopped.
-        let wait = match store.run(webhooks::next_due).await {
+        let wait = match store.run_each(webhooks::next_due).await {
             Ok(Some(next)) => crate::util::seconds_between(&crate::util::now(), &next)
                 .map_or(Duration::from_secs(1), |s| {
                     Duration::from_secs(u64::try_from(s.clamp(0, 60)).unwrap_or(1))
@@ -132,7 +132,7 @@ async fn attempt(client: &reqwest::Client, store: &Store, delays: &[Duration], d
     };
     let id = d.delivery_id.clone();
     if let Err(e) = store
-        .run(move |c| webhooks::record_attempt(c, &id, ok, code, error.as_deref(), retry_in))
+        .run_each(move |c| webhooks::record_attempt(c, &id, ok, code, error.as_deref(), retry_in))
         .await
     {
         tracing::error!(message = %e.message, "recording a delivery attempt failed");

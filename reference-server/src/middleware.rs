@@ -70,21 +70,22 @@ pub async fn authenticate(
         Err(e) => return e.into_response(),
     };
     // Three dot-separated parts: an access token from `POST /auth/login`; else an API key.
-    let principal = if token.split('.').count() == 3 {
-        crate::store::users::authenticate_jwt(&state.jwt_key, &token)
-    } else {
-        state
-            .store
-            .run(move |c| crate::store::keys::authenticate(c, &token))
-            .await
-    };
-    let principal = match principal {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+    // Either way the request is then counted against the principal's rate limit.
     let now = unix_now();
-    let quota = match state.store.rate_limit(&principal.key_id, now).await {
-        Ok(q) => q,
+    let checked = if token.split('.').count() == 3 {
+        match crate::store::users::authenticate_jwt(&state.jwt_key, &token) {
+            Ok(p) => state
+                .store
+                .rate_limit(&p.key_id, now)
+                .await
+                .map(|quota| (p, quota)),
+            Err(e) => Err(e),
+        }
+    } else {
+        state.store.authenticate_key(token, now).await
+    };
+    let (principal, quota) = match checked {
+        Ok(pq) => pq,
         Err(e) => return e.into_response(),
     };
     if !quota.allowed {

@@ -184,6 +184,24 @@ impl Store {
         R: Send + 'static,
         F: FnOnce(&Db<'_>) -> Result<R, ApiError> + Send + 'static,
     {
+        self.run_in(true, f).await
+    }
+
+    /// Runs `f` with each statement its own transaction (on PostgreSQL: no `BEGIN`/`COMMIT`
+    /// round trips), for work whose statements are each atomic alone.
+    pub async fn run_each<R, F>(&self, f: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Db<'_>) -> Result<R, ApiError> + Send + 'static,
+    {
+        self.run_in(false, f).await
+    }
+
+    async fn run_in<R, F>(&self, transactional: bool, f: F) -> Result<R, ApiError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Db<'_>) -> Result<R, ApiError> + Send + 'static,
+    {
         let _permit = match &*self.backend {
             Backend::Postgres { permits, .. } => {
                 Some(permits.acquire().await.map_err(ApiError::internal)?)
@@ -209,7 +227,7 @@ impl Store {
                     None => PgConn::new(connect(config)?),
                 };
                 let out = {
-                    let db = Db::postgres(&mut conn)?;
+                    let db = Db::postgres(&mut conn, transactional);
                     let out = f(&db);
                     match out {
                         Ok(v) => db.commit().map(|()| v).map_err(ApiError::from),
@@ -235,8 +253,9 @@ impl Store {
         let (org, key, fingerprint) =
             (idem.org.clone(), idem.key.clone(), idem.fingerprint.clone());
         let mine = token.clone();
+        // Each statement is atomic alone (the take-over is a compare-and-set).
         let held = self
-            .run(move |db| {
+            .run_each(move |db| {
                 let now = time::OffsetDateTime::now_utc();
                 let t = crate::util::format_ts(now);
                 let cutoff = crate::util::format_ts(now - time::Duration::hours(IDEMPOTENCY_HOURS));
@@ -344,35 +363,60 @@ impl Store {
             Backend::Sqlite { limiter, .. } => return Ok(limiter.hit(key, now)),
             Backend::Postgres { limit, .. } => *limit,
         };
-        let window = now - now.rem_euclid(60);
         let key = key.to_string();
-        let count: i64 = self
-            .run(move |db| {
-                Ok(db.query_row(
-                    "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
-                     ON CONFLICT (key) DO UPDATE SET
-                       count = CASE WHEN rate_limits.window_start = excluded.window_start
-                                    THEN rate_limits.count + 1 ELSE 1 END,
-                       window_start = excluded.window_start
-                     RETURNING count",
-                    params![key, window],
-                    |r| r.get(0),
-                )?)
-            })
-            .await?;
-        let used = u32::try_from(count).unwrap_or(u32::MAX);
-        Ok(Quota {
-            limit,
-            remaining: limit.saturating_sub(used),
-            reset: window + 60,
-            allowed: used <= limit,
+        self.run_each(move |db| count_hit(db, &key, now, limit))
+            .await
+    }
+
+    /// Authenticates an API key and counts the request against its rate limit, in one trip
+    /// to the database.
+    pub async fn authenticate_key(
+        &self,
+        token: String,
+        now: i64,
+    ) -> Result<(keys::Principal, Quota), ApiError> {
+        let limit = match &*self.backend {
+            Backend::Sqlite { limiter, .. } => {
+                let principal = self.run(move |db| keys::authenticate(db, &token)).await?;
+                let quota = limiter.hit(&principal.key_id, now);
+                return Ok((principal, quota));
+            }
+            Backend::Postgres { limit, .. } => *limit,
+        };
+        self.run_each(move |db| {
+            let principal = keys::authenticate(db, &token)?;
+            let quota = count_hit(db, &principal.key_id, now, limit)?;
+            Ok((principal, quota))
         })
+        .await
     }
 
     /// Waits until the next write (here, or announced by another instance).
     pub async fn written(&self) {
         self.written.notified().await;
     }
+}
+
+/// Counts a request of `key` in the database's fixed one-minute window.
+fn count_hit(db: &Db<'_>, key: &str, now: i64, limit: u32) -> Result<Quota, ApiError> {
+    let window = now - now.rem_euclid(60);
+    let count: i64 = db.query_row(
+        "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN rate_limits.window_start = excluded.window_start
+                        THEN rate_limits.count + 1 ELSE 1 END,
+           window_start = excluded.window_start
+         RETURNING count",
+        params![key, window],
+        |r| r.get(0),
+    )?;
+    let used = u32::try_from(count).unwrap_or(u32::MAX);
+    Ok(Quota {
+        limit,
+        remaining: limit.saturating_sub(used),
+        reset: window + 60,
+        allowed: used <= limit,
+    })
 }
 
 /// A `409` for a key whose first request is still running.
@@ -413,7 +457,7 @@ impl Drop for ClaimGuard {
         let (store, org, key) = (self.store.clone(), self.org.clone(), self.key.clone());
         rt.spawn(async move {
             let _ = store
-                .run(move |db| {
+                .run_each(move |db| {
                     db.execute(
                         "DELETE FROM idempotency_keys WHERE org_id = ?1 AND key = ?2 AND status = 0 AND claim = ?3",
                         params![org, key, token],

@@ -401,7 +401,8 @@ impl ServerProcess {
     fn start_bin(bin: &Path, args: &[&str]) -> Result<Self> {
         use std::io::BufRead;
         // In memory unless the arguments choose a database.
-        let memory = (!args.contains(&"--database-url")).then_some("--memory");
+        let memory =
+            (!args.contains(&"--database-url") && !args.contains(&"--db")).then_some("--memory");
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0"])
             .args(memory)

@@ -310,8 +310,20 @@ enum Inner<'a> {
 }
 
 struct PgTx<'a> {
-    tx: postgres::Transaction<'a>,
+    state: PgState<'a>,
     statements: &'a mut HashMap<String, postgres::Statement>,
+    /// Whether the statements are one transaction. It is begun lazily, before the first
+    /// statement that writes or locks: under READ COMMITTED each statement sees its own
+    /// snapshot anyway, so reads before it lose nothing, and a request that only reads costs
+    /// no `BEGIN`/`COMMIT` round trips.
+    transactional: bool,
+}
+
+enum PgState<'a> {
+    Idle(&'a mut postgres::Client),
+    Tx(postgres::Transaction<'a>),
+    /// Beginning the transaction failed.
+    Broken,
 }
 
 /// A connection inside a transaction: what the storage code gets.
@@ -326,21 +338,24 @@ impl<'a> Db<'a> {
         }
     }
 
-    /// Opens a transaction on `conn`; [`Db::commit`] ends it (dropping rolls back).
-    pub fn postgres(conn: &'a mut PgConn) -> Result<Self> {
-        let tx = conn.client.transaction()?;
-        Ok(Self {
+    /// Statements on `conn`: one transaction (begun before the first write; [`Db::commit`]
+    /// ends it, dropping rolls back), or with `transactional` false each its own.
+    pub fn postgres(conn: &'a mut PgConn, transactional: bool) -> Self {
+        Self {
             inner: Inner::Postgres(RefCell::new(PgTx {
-                tx,
+                state: PgState::Idle(&mut conn.client),
                 statements: &mut conn.statements,
+                transactional,
             })),
-        })
+        }
     }
 
-    /// Commits a PostgreSQL transaction (SQLite's is the caller's).
+    /// Commits a PostgreSQL transaction, if one was begun (SQLite's is the caller's).
     pub fn commit(self) -> Result<()> {
-        if let Inner::Postgres(tx) = self.inner {
-            tx.into_inner().tx.commit()?;
+        if let Inner::Postgres(pg) = self.inner
+            && let PgState::Tx(tx) = pg.into_inner().state
+        {
+            tx.commit()?;
         }
         Ok(())
     }
@@ -362,7 +377,12 @@ impl<'a> Db<'a> {
             Inner::Postgres(cell) => {
                 let mut pg = cell.borrow_mut();
                 let stmt = pg.statement(sql)?;
-                let n = pg.tx.execute(&stmt, &pg_params(params)?)?;
+                let params = pg_params(params)?;
+                let n = match &mut pg.state {
+                    PgState::Idle(c) => c.execute(&stmt, &params)?,
+                    PgState::Tx(t) => t.execute(&stmt, &params)?,
+                    PgState::Broken => return Err(broken()),
+                };
                 Ok(usize::try_from(n).unwrap_or(usize::MAX))
             }
         }
@@ -401,7 +421,12 @@ impl<'a> Db<'a> {
                     .iter()
                     .map(|c| c.name().to_string())
                     .collect();
-                let rows = pg.tx.query(&stmt, &pg_params(params)?)?;
+                let params = pg_params(params)?;
+                let rows = match &mut pg.state {
+                    PgState::Idle(c) => c.query(&stmt, &params)?,
+                    PgState::Tx(t) => t.query(&stmt, &params)?,
+                    PgState::Broken => return Err(broken()),
+                };
                 rows.iter()
                     .map(|r| {
                         let values = (0..r.len())
@@ -452,17 +477,55 @@ impl<'a> Db<'a> {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.inner {
             Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Inner::Postgres(cell) => Ok(cell.borrow_mut().tx.batch_execute(sql)?),
+            Inner::Postgres(cell) => {
+                let mut pg = cell.borrow_mut();
+                pg.begin_if(true)?;
+                match &mut pg.state {
+                    PgState::Idle(c) => Ok(c.batch_execute(sql)?),
+                    PgState::Tx(t) => Ok(t.batch_execute(sql)?),
+                    PgState::Broken => Err(broken()),
+                }
+            }
         }
     }
 }
 
+fn broken() -> Error {
+    Error::Type("the transaction could not be begun".into())
+}
+
+/// Whether a statement writes or locks (and so belongs in the transaction): all but plain
+/// `SELECT`s.
+fn writes(sql: &str) -> bool {
+    let head = sql.trim_start();
+    let select = head
+        .get(..6)
+        .is_some_and(|h| h.eq_ignore_ascii_case("select"));
+    !select || sql.contains("FOR UPDATE") || sql.contains("pg_advisory")
+}
+
 impl PgTx<'_> {
+    /// Begins the transaction if `needed` and it is not begun yet.
+    fn begin_if(&mut self, needed: bool) -> Result<()> {
+        if !(needed && self.transactional && matches!(self.state, PgState::Idle(_))) {
+            return Ok(());
+        }
+        if let PgState::Idle(c) = std::mem::replace(&mut self.state, PgState::Broken) {
+            self.state = PgState::Tx(c.transaction()?);
+        }
+        Ok(())
+    }
+
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        self.begin_if(writes(sql))?;
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.tx.prepare(&postgres_sql(sql))?;
+        let stmt = match &mut self.state {
+            PgState::Idle(c) => c.prepare(&postgres_sql(sql))?,
+            PgState::Tx(t) => t.prepare(&postgres_sql(sql))?,
+            PgState::Broken => return Err(broken()),
+        };
         if self.statements.len() > 512 {
             self.statements.clear();
         }
@@ -605,7 +668,19 @@ impl ToSql for Value {
 
 #[cfg(test)]
 mod tests {
-    use super::postgres_sql;
+    use super::{postgres_sql, writes};
+
+    #[test]
+    fn only_plain_selects_run_outside_the_transaction() {
+        assert!(!writes("  select id FROM leads"));
+        assert!(!writes("SELECT NOT EXISTS (SELECT 1 FROM leads)"));
+        assert!(writes("SELECT id FROM d LIMIT 1 FOR UPDATE SKIP LOCKED"));
+        assert!(writes("SELECT pg_advisory_xact_lock(1)"));
+        assert!(writes("INSERT INTO t VALUES (1)"));
+        assert!(writes("WITH x AS (SELECT 1) UPDATE t SET a = 1"));
+        assert!(writes("UPDATE t SET a = 1 RETURNING a"));
+        assert!(writes(""));
+    }
 
     #[test]
     fn placeholders_are_rewritten_outside_quotes() {

@@ -376,18 +376,33 @@ pub struct Due {
 
 /// Claims up to `limit` due deliveries: each is leased for `lease_secs` (pushed into the future)
 /// so that it is not sent twice at once; a crash lets the lease lapse and it is sent again.
+/// The claim is one statement; on PostgreSQL, instances skip the rows another is claiming
+/// (`FOR UPDATE SKIP LOCKED`), so they share the work without waiting on each other.
 pub fn claim_due(conn: &Db<'_>, limit: usize, lease_secs: i64) -> Result<Vec<Due>, ApiError> {
     let t = now();
+    let lease = format_ts(time::OffsetDateTime::now_utc() + time::Duration::seconds(lease_secs));
+    let claim = format!(
+        "UPDATE webhook_deliveries SET next_attempt_at = ?3
+         WHERE id IN (SELECT d.id FROM webhook_deliveries d
+                      WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
+                      ORDER BY d.next_attempt_at LIMIT ?2{})
+         RETURNING id",
+        conn.dialect().skip_locked("d")
+    );
+    let ids: Vec<String> = conn.query_map(&claim, params![t, limit, lease], |r| r.get(0))?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "SELECT d.id, d.message_id, e.url, e.secret, e.old_secret, e.old_secret_until, m.payload, d.attempts
          FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
          JOIN webhook_messages m ON m.id = d.message_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
-         ORDER BY d.next_attempt_at LIMIT ?2{}",
-        conn.dialect().skip_locked("d")
+         WHERE d.id IN ({})",
+        vec!["?"; ids.len()].join(", ")
     );
-    let out = conn.query_map(&sql, params![t, limit], |r| {
+    let args: Vec<Sql> = ids.into_iter().map(Sql::Text).collect();
+    Ok(conn.query_map(&sql, &args, |r| {
         let mut secrets = vec![r.get::<_, String>(3)?];
         let old: Option<String> = r.get(4)?;
         let until: Option<String> = r.get(5)?;
@@ -404,15 +419,7 @@ pub fn claim_due(conn: &Db<'_>, limit: usize, lease_secs: i64) -> Result<Vec<Due
             payload: r.get(6)?,
             attempts: r.get(7)?,
         })
-    })?;
-    let lease = format_ts(time::OffsetDateTime::now_utc() + time::Duration::seconds(lease_secs));
-    for d in &out {
-        conn.execute(
-            "UPDATE webhook_deliveries SET next_attempt_at = ?2 WHERE id = ?1",
-            params![d.delivery_id, lease],
-        )?;
-    }
-    Ok(out)
+    })?)
 }
 
 /// When the next pending delivery is due, if any.
