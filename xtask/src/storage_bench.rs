@@ -1,5 +1,5 @@
 //! `cargo xtask bench-storage`: the release reference server on embedded SQLite (one
-//! instance) and on PostgreSQL (one and two instances sharing a database), measured the same
+//! instance) and on PostgreSQL (one and three instances sharing a database), measured the same
 //! way in the same run: `wrk` on `GET /leads/{id}` and `POST /leads`, then webhook delivery
 //! (`reference-server/benches/delivery.rs`) at 50, 200 and 1 000 events per second.
 
@@ -205,7 +205,7 @@ pub fn bench_storage(root: &Path) -> Result<()> {
     let cluster = pg::Cluster::start(&["max_connections=200", "synchronous_commit=off"])?;
     for (name, db, n) in [
         ("PostgreSQL, 1 instance", "bench1", 1),
-        ("PostgreSQL, 2 instances", "bench2", 2),
+        ("PostgreSQL, 3 instances", "bench3", 3),
     ] {
         let url = cluster.create_database(db)?;
         rows.extend(run_setup(

@@ -238,12 +238,16 @@ async fn the_rate_limit_is_shared_by_the_instances() {
 #[ignore = "needs PostgreSQL: cargo xtask postgres"]
 async fn an_idempotency_key_does_its_work_once_across_instances() {
     let db = database();
-    let (a, b) = (Instance::start(&db, &[]), Instance::start(&db, &[]));
+    let (a, b, c) = (
+        Instance::start(&db, &[]),
+        Instance::start(&db, &[]),
+        Instance::start(&db, &[]),
+    );
     let body = json!({ "name": "Only once", "email": "once@example.com" });
     let headers = [("idempotency-key", "create-once-1")];
-    // Twenty at once, half on each instance.
-    let replies = futures::future::join_all((0..20).map(|i| {
-        let on = if i % 2 == 0 { &a } else { &b };
+    // Thirty at once, a third on each instance.
+    let replies = futures::future::join_all((0..30).map(|i| {
+        let on = [&a, &b, &c][i % 3];
         on.call_with(Method::POST, "/leads", Some(body.clone()), &headers)
     }))
     .await;
@@ -266,8 +270,8 @@ async fn an_idempotency_key_does_its_work_once_across_instances() {
     }
     assert_eq!(fresh, 1, "exactly one request did the work");
     assert_eq!(created.len(), 1, "every 201 is the same lead");
-    // Now it is done, both instances replay it.
-    for on in [&a, &b] {
+    // Now it is done, every instance replays it.
+    for on in [&a, &b, &c] {
         let r = on
             .call_with(Method::POST, "/leads", Some(body.clone()), &headers)
             .await;
@@ -384,6 +388,18 @@ impl Sink {
 
     fn ids(&self) -> Vec<String> {
         self.got.lock().unwrap().clone()
+    }
+
+    /// Waits for `n` distinct `webhook-id`s; how many arrived.
+    async fn wait_for_unique(&self, n: usize, within: Duration) -> usize {
+        let start = Instant::now();
+        loop {
+            let unique = self.ids().into_iter().collect::<HashSet<_>>().len();
+            if unique >= n || start.elapsed() > within {
+                return unique;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn wait_for(&self, n: usize, within: Duration) -> Vec<String> {
@@ -533,4 +549,139 @@ async fn values_postgresql_cannot_store_are_a_400_not_a_500() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["durationSeconds"], 1_099_511_627_776_i64);
+}
+
+/// Sends until a definitive answer, as a client behind a load balancer would: a dropped
+/// connection, a 5xx or a 409 "still in progress" is retried, with the same
+/// `Idempotency-Key`, on the next instance.
+async fn until_ok(
+    urls: &[String],
+    first: usize,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    idempotency_key: Option<&str>,
+) -> Value {
+    let http = reqwest::Client::new();
+    for attempt in 0..200 {
+        let url = &urls[(first + attempt) % urls.len()];
+        let mut req = http
+            .request(method.clone(), format!("{url}/api/v1{path}"))
+            .bearer_auth(KEY)
+            .timeout(Duration::from_secs(10));
+        if let Some(k) = idempotency_key {
+            req = req.header("idempotency-key", k);
+        }
+        if let Some(b) = &body {
+            req = req.json(b);
+        }
+        match req.send().await {
+            Ok(r) if r.status().is_success() => return r.json().await.unwrap_or(Value::Null),
+            Ok(r) if r.status().is_server_error() || r.status() == 409 => {}
+            Ok(r) => panic!(
+                "{path}: {} {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            ),
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{path}: no answer after 200 attempts");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask postgres"]
+async fn three_instances_with_faults_and_one_killed_lose_nothing_and_double_nothing() {
+    let db = database();
+    let (hook, sink) = Sink::start(false).await;
+    let mut instances: Vec<Instance> = (1..=3)
+        .map(|seed| {
+            Instance::start(
+                &db,
+                &["--fault-rate", "0.25", "--fault-seed", &seed.to_string()],
+            )
+        })
+        .collect();
+    let urls: Vec<String> = instances.iter().map(|i| i.url.clone()).collect();
+    until_ok(
+        &urls,
+        0,
+        Method::POST,
+        "/webhooks",
+        Some(json!({ "url": hook, "events": ["lead.created"] })),
+        Some("register-sink"),
+    )
+    .await;
+    // N idempotent creates spread over the instances, 30 of them in flight when the third
+    // instance is killed (kill -9), the rest after.
+    let n = 60;
+    let create = |i: usize| {
+        let urls = urls.clone();
+        tokio::spawn(async move {
+            until_ok(
+                &urls,
+                i,
+                Method::POST,
+                "/leads",
+                Some(json!({ "name": format!("Lead {i}") })),
+                Some(&format!("create-lead-{i}")),
+            )
+            .await
+        })
+    };
+    let first: Vec<_> = (0..n / 2).map(create).collect();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    instances.pop().unwrap().kill();
+    let rest: Vec<_> = (n / 2..n).map(create).collect();
+    let mut ids = HashSet::new();
+    for t in first.into_iter().chain(rest) {
+        let lead = t.await.unwrap();
+        ids.insert(lead["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), n, "each create answered with its own lead");
+    // Exactly N leads exist: no retry, replay or failover made a second one.
+    let mut listed = HashSet::new();
+    let mut cursor = String::new();
+    loop {
+        let page = until_ok(
+            &urls[..2],
+            0,
+            Method::GET,
+            &format!("/leads?limit=100{cursor}"),
+            None,
+            None,
+        )
+        .await;
+        for l in page["data"].as_array().unwrap() {
+            assert!(listed.insert(l["id"].as_str().unwrap().to_string()));
+        }
+        match page["nextCursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(listed, ids, "exactly the N leads, each once");
+    // Every lead.created reached the receiver (the killed instance's claims lapse after 30 s).
+    let got = sink.wait_for_unique(n, Duration::from_secs(60)).await;
+    assert_eq!(got, n, "every event delivered, none lost");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: cargo xtask postgres"]
+async fn a_rate_limit_of_r_admits_r_in_total_across_three_instances_at_once() {
+    let db = database();
+    let args = ["--rate-limit", "10/min"];
+    let instances: Vec<Instance> = (0..3).map(|_| Instance::start(&db, &args)).collect();
+    let now = time::OffsetDateTime::now_utc();
+    if now.second() >= 50 {
+        tokio::time::sleep(Duration::from_secs(u64::from(61 - now.second()))).await;
+    }
+    let replies = futures::future::join_all(
+        (0..30).map(|i| instances[i % 3].call(Method::GET, "/leads", None)),
+    )
+    .await;
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    let limited = replies.iter().filter(|r| r.status == 429).count();
+    assert_eq!((ok, limited), (10, 20), "R in total, not R per instance");
 }
