@@ -776,11 +776,14 @@ fn postgres_suite(root: &Path) -> Result<()> {
     // callwaitingai_server::TEST_DATABASE_ENV
     let env = "CALLWAITINGAI_TEST_DATABASE_URL";
     let run = || -> Result<()> {
+        // `--workspace` (the `it` suites only): the features, and so the build, of the `tests`
+        // step, not a second build of the server alone.
         sh(cargo()
             .args([
                 "test",
-                "-p",
-                "callwaitingai-server",
+                "--workspace",
+                "--test",
+                "it",
                 "--",
                 "--include-ignored",
             ])
