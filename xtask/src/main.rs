@@ -603,34 +603,13 @@ fn bench(root: &Path) -> Result<()> {
 /// `wrk` (Debian's; installed when missing) on `GET /leads/{id}` against the release reference
 /// server and against `prism mock openapi.yaml`, one after the other with the same settings.
 fn server_vs_prism(root: &Path, server_bin: &Path) -> Result<()> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        sh(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
-    }
+    storage_bench::ensure_wrk()?;
     let tools = root.join("xtask").join("bench-js");
     sh(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&tools))?;
     const KEY: &str = "cw_test_bench_wrk_00000000000000000";
-    let wrk = |url: &str| -> Result<(f64, String)> {
-        let out = Command::new("wrk")
-            .args(["-t2", "-c32", "-d10s", "--latency", "-H"])
-            .arg(format!("Authorization: Bearer {KEY}"))
-            .arg(url)
-            .output()
-            .context("running wrk")?;
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let field = |prefix: &str| {
-            text.lines()
-                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
-                .unwrap_or_default()
-        };
-        let rps: f64 = field("Requests/sec:").parse().unwrap_or(0.0);
-        let non2xx = field("Non-2xx or 3xx responses:");
-        if rps == 0.0 || !non2xx.is_empty() {
-            bail!("wrk on {url}: {text}");
-        }
-        Ok((rps, field("99%")))
-    };
+    let wrk = |url: &str| storage_bench::wrk(KEY, url);
 
     let ours = ServerProcess::start_bin(
         server_bin,
@@ -803,15 +782,14 @@ pub(crate) fn ensure_chromium() -> Result<()> {
     if Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
+    apt_install("chromium")
+}
+
+/// `apt-get install` of one of Debian's packages (after `apt-get update`).
+pub(crate) fn apt_install(package: &str) -> Result<()> {
     sh(Command::new("apt-get").args(["update", "-qq"]))?;
     sh(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-        ])
+        .args(["install", "-y", "-qq", "--no-install-recommends", package])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 

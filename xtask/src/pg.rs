@@ -38,16 +38,7 @@ fn bin_dir() -> Result<PathBuf> {
         return Ok(b);
     }
     eprintln!("PostgreSQL is not installed: installing Debian's postgresql");
-    sh(Command::new("apt-get").args(["update", "-qq"]))?;
-    sh(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "postgresql",
-        ])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    crate::apt_install("postgresql")?;
     find().context("postgresql was installed but no initdb was found under /usr/lib/postgresql")
 }
 

@@ -18,7 +18,7 @@ struct Wrk {
     p99: String,
 }
 
-fn wrk_args(threads: u32, conns: u32, script: Option<&Path>, url: &str) -> Command {
+fn wrk_args(key: &str, threads: u32, conns: u32, script: Option<&Path>, url: &str) -> Command {
     let mut c = Command::new("wrk");
     c.args([
         &format!("-t{threads}"),
@@ -26,7 +26,7 @@ fn wrk_args(threads: u32, conns: u32, script: Option<&Path>, url: &str) -> Comma
         "-d10s",
         "--latency",
         "-H",
-        &format!("Authorization: Bearer {KEY}"),
+        &format!("Authorization: Bearer {key}"),
     ]);
     if let Some(s) = script {
         c.arg("-s").arg(s);
@@ -52,6 +52,23 @@ fn parse_wrk(out: &std::process::Output, url: &str) -> Result<Wrk> {
     })
 }
 
+/// `wrk -t2 -c32 -d10s` on `url` with `key`: requests per second and the p99 as printed.
+pub(crate) fn wrk(key: &str, url: &str) -> Result<(f64, String)> {
+    let out = wrk_args(key, 2, 32, None, url)
+        .output()
+        .context("running wrk")?;
+    let w = parse_wrk(&out, url)?;
+    Ok((w.rps, w.p99))
+}
+
+/// Debian's `wrk`, installed when missing.
+pub(crate) fn ensure_wrk() -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        crate::apt_install("wrk")?;
+    }
+    Ok(())
+}
+
 /// Runs wrk against every instance at once (the connections split between them); the summed
 /// rate and the worst p99.
 fn wrk_all(urls: &[String], script: Option<&Path>) -> Result<(f64, String)> {
@@ -59,7 +76,7 @@ fn wrk_all(urls: &[String], script: Option<&Path>) -> Result<(f64, String)> {
     let children = urls
         .iter()
         .map(|u| {
-            wrk_args((2 / n).max(1), 32 / n, script, u)
+            wrk_args(KEY, (2 / n).max(1), 32 / n, script, u)
                 .stdout(std::process::Stdio::piped())
                 .spawn()
                 .context("running wrk")

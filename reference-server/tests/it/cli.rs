@@ -637,26 +637,26 @@ fn database_url_errors_say_why_and_never_show_the_password() {
 #[tokio::test]
 async fn storage_flags_win_over_database_url() {
     // --memory with a DATABASE_URL in the environment: the flag decides.
-    let mut child = Command::new(BIN)
-        .env("DATABASE_URL", "postgres://app:pw@127.0.0.1:1/crm")
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--memory",
-            "--bootstrap-key",
-            &bootstrap(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
+    let (mut child, url) = super::support::spawn_listening(
+        Command::new(BIN)
+            .env("DATABASE_URL", "postgres://app:pw@127.0.0.1:1/crm")
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--memory",
+                "--bootstrap-key",
+                &bootstrap(),
+            ]),
+    );
+    let res = reqwest::Client::new()
+        .get(format!("{url}/api/v1/leads"))
+        .bearer_auth(KEY)
+        .send()
+        .await
         .unwrap();
     let _ = child.kill();
     let _ = child.wait();
-    assert!(line.starts_with("listening on "), "{line:?}");
+    assert_eq!(res.status(), 200);
 }
 
 #[test]

@@ -6,8 +6,7 @@
 //! throwaway one and run them with `--include-ignored`.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -53,25 +52,12 @@ impl Instance {
     }
 
     fn spawn(mut cmd: Command, extra: &[&str]) -> Self {
-        let mut child = cmd
-            .args(["--addr", "127.0.0.1:0"])
+        cmd.args(["--addr", "127.0.0.1:0"])
             .args(["--bootstrap-key", &format!("acme={KEY}")])
             .args(["--bootstrap-user", "acme=owner@acme.example:correct horse"])
             .args(["--webhook-retry-delays", "1s,1s,1s"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the server did not start: {line:?}"))
-            .to_string();
+            .args(extra);
+        let (child, url) = super::support::spawn_listening(&mut cmd);
         Self { child, url }
     }
 

@@ -95,3 +95,26 @@ pub async fn get(s: &RunningServer, path: &str, key: &str) -> Reply {
 pub async fn post(s: &RunningServer, path: &str, key: &str, body: Value) -> Reply {
     call(s, Method::POST, path, Some(key), Some(body)).await
 }
+
+/// Spawns the built binary as `cmd` describes (stdout piped, stderr dropped) and returns it
+/// with the URL of its `listening on` line.
+pub fn spawn_listening(cmd: &mut std::process::Command) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    match line.trim().strip_prefix("listening on ") {
+        Some(url) => (child, url.to_string()),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not start: {line:?}")
+        }
+    }
+}
