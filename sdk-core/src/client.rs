@@ -692,10 +692,7 @@ fn validate(
     let Some(schema) = op.response else {
         return Ok(());
     };
-    let checked = serde_json::from_slice::<serde_json::Value>(bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|v| crate::shape::check(schema, &v));
-    checked.map_err(|why| Error::Decode {
+    crate::shape::check_json(schema, bytes).map_err(|why| Error::Decode {
         status,
         message: format!("the body is not a {schema}: {why}"),
         request_id: request_id(headers),

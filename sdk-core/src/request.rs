@@ -61,6 +61,22 @@ pub(crate) fn to_value<P: Serialize>(what: &str, p: &P) -> Result<serde_json::Va
         .map_err(|e| Error::InvalidInput(format!("cannot encode the {what}: {e}")))
 }
 
+/// Operation `op_id` with its ids, JSON query and body as given.
+pub(crate) fn prepared(
+    op_id: &str,
+    ids: &[&str],
+    query: Option<serde_json::Value>,
+    body: Option<serde_json::Value>,
+) -> Result<Prepared> {
+    let op = operation(op_id)?;
+    Ok(Prepared {
+        op,
+        path: fill_path(op, ids)?,
+        query,
+        body,
+    })
+}
+
 /// Builds the request of operation `op_id`.
 pub(crate) fn request<Q: Serialize, B: Serialize>(
     op_id: &str,
@@ -185,15 +201,7 @@ impl Client {
         query: Option<serde_json::Value>,
         body: Option<serde_json::Value>,
     ) -> Request<serde_json::Value> {
-        let req = operation(operation_id).and_then(|op| {
-            Ok(Prepared {
-                op,
-                path: fill_path(op, ids)?,
-                query,
-                body,
-            })
-        });
-        Request::new(self, req)
+        Request::new(self, prepared(operation_id, ids, query, body))
     }
 
     /// The first page of any list operation by its `operationId` (see [`Client::operation`]).

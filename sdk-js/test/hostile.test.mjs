@@ -124,6 +124,21 @@ test('the package names itself with its runtime', async (t) => {
   assert.ok(!head.includes('callwaitingai-rust'), heads[0]);
 });
 
+test('a typed answer comes as the server sent it: its key order, fields a newer server adds, what the message says', async (t) => {
+  const body =
+    '{"updatedAt":"2026-01-01T00:00:00Z","id":"lead_1","name":"Ada \\u00e9\\"q\\"","email":null,"phone":null,"company":null,' +
+    '"source":"web","status":"a_status_from_the_future","notes":null,"tags":["x"],"createdAt":"2026-01-01T00:00:00Z",' +
+    '"score":1.50,"nested":{"z":1,"a":[1,{"b":null}]}}';
+  const { url } = await rawServer(t, (sock) =>
+    sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+  );
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  const lead = await client.leads.retrieve('lead_1');
+  assert.deepEqual(lead, JSON.parse(body));
+  assert.deepEqual(Object.keys(lead), Object.keys(JSON.parse(body)));
+  assert.equal(lead.name, 'Ada é"q"');
+});
+
 test('toString never shows a password in the base URL', () => {
   const client = new CallWaitingAI({ apiKey: KEY, baseURL: 'http://user:hunter2@127.0.0.1:9' });
   assert.ok(!String(client).includes('hunter2'), String(client));

@@ -125,13 +125,16 @@ impl NativeClient {
                     opts.as_deref(),
                     typed.unwrap_or(false),
                 )?
-                .send(&client)
+                .send_text(&client)
                 .await
             };
             Ok(match bindings::abort::run(abort, sent).await {
-                Ok((data, response)) => {
-                    JsValue::from_str(&json!({ "response": response, "data": data }).to_string())
-                }
+                // The body as the server sent it (checked by the core): the runtime's
+                // `JSON.parse` reads it once, as it would a bare `fetch`'s.
+                Ok((data, response)) => JsValue::from_str(&format!(
+                    "{{\"response\":{response},\"data\":{}}}",
+                    data.get()
+                )),
                 Err(e) => failed(&e),
             })
         })

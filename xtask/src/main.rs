@@ -593,6 +593,8 @@ fn bench(root: &Path) -> Result<()> {
     sh(Command::new("node")
         .arg("sdk-wasm/bench/roundtrip.mjs")
         .arg(&server))?;
+    // …and what it adds per call, the network left out (fetch stubbed).
+    sh(Command::new("node").arg("sdk-wasm/bench/overhead.mjs"))?;
 
     server_vs_prism(root, &server)?;
     storage_bench::bench_storage(root)?;

@@ -5,6 +5,7 @@
 //! nothing else.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::errors::Style;
 use super::options::request_options;
@@ -85,6 +86,25 @@ impl Call {
             .await?;
         let meta = super::response_fields(self.style, &res);
         Ok((named(self.style, self.op.response, res.data), meta))
+    }
+
+    /// Like [`send`](Self::send), the body as the JSON text the server sent (checked, not
+    /// re-encoded): for the bindings that hand JSON text to their runtime's own parser.
+    pub async fn send_text(self, client: &Client) -> Result<(Box<RawValue>, Value)> {
+        if self.style == Style::Python {
+            let (data, meta) = self.send(client).await?;
+            let text = serde_json::value::to_raw_value(&data)
+                .map_err(|e| Error::InvalidInput(format!("cannot encode the answer: {e}")))?;
+            return Ok((text, meta));
+        }
+        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
+        let req = crate::request::prepared(self.op.id, &ids, self.query, self.body);
+        let res = crate::Request::<Box<RawValue>>::new(client, req)
+            .options(self.opts)
+            .send_with_response()
+            .await?;
+        let meta = super::response_fields(self.style, &res);
+        Ok((res.data, meta))
     }
 
     /// Sends a list operation: its first page (items as the wire has them: see [`named`]) and
