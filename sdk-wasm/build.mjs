@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const pkg = join(here, 'pkg');
-// The module gzipped: 195.4 KiB with the fetch transport (221.9 with reqwest's), plus a margin.
+// The module gzipped: 199.9 KiB (195.4 before answers were checked while parsed and handed to
+// JavaScript as sent; 221.9 with reqwest's transport), plus a margin.
 const BUDGET_GZIP = 205 * 1024;
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 

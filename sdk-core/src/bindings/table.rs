@@ -110,7 +110,17 @@ const fn class(name: &'static str, parent: Option<&'static str>, doc: &'static s
         name,
         parent,
         also: None,
-        doc,
+        doc: for_codegen(doc),
+    }
+}
+
+/// Text only code generation reads (docs, the other languages' types): empty in the browser
+/// module, which never needs it (size).
+const fn for_codegen(text: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        text
     }
 }
 
@@ -229,8 +239,8 @@ const fn field(
     ErrorField {
         python,
         javascript,
-        python_type,
-        typescript_type,
-        doc,
+        python_type: for_codegen(python_type),
+        typescript_type: for_codegen(typescript_type),
+        doc: for_codegen(doc),
     }
 }

@@ -20,7 +20,7 @@ pub enum FieldKind {
 pub struct Field {
     /// The name on the wire (camelCase).
     pub wire: &'static str,
-    /// The snake_case name.
+    /// The snake_case name (empty in the browser module: only Python uses it).
     pub snake: &'static str,
     /// The camelCase name (JS): the wire's for the API; the providers' renamed.
     pub camel: &'static str,
@@ -64,6 +64,15 @@ pub struct ObjectSchema {
     pub fields: &'static [Field],
 }
 
+/// A snake_case name: empty in the browser module, which has no Python caller (size).
+const fn snake(name: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        name
+    }
+}
+
 /// Every object schema.
 pub const SCHEMAS: &[ObjectSchema] = &[
     ObjectSchema {
@@ -71,7 +80,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -81,7 +90,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "version",
-                snake: "version",
+                snake: snake("version"),
                 camel: "version",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -95,7 +104,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "Error",
         fields: &[Field {
             wire: "error",
-            snake: "error",
+            snake: snake("error"),
             camel: "error",
             kind: FieldKind::Object("ErrorDetail"),
             date_time: false,
@@ -109,7 +118,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "code",
-                snake: "code",
+                snake: snake("code"),
                 camel: "code",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -119,7 +128,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -129,7 +138,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "requestId",
-                snake: "request_id",
+                snake: snake("request_id"),
                 camel: "requestId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -139,7 +148,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -154,7 +163,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -164,7 +173,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "deleted",
-                snake: "deleted",
+                snake: snake("deleted"),
                 camel: "deleted",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -179,7 +188,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -189,7 +198,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "password",
-                snake: "password",
+                snake: snake("password"),
                 camel: "password",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -203,7 +212,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "RefreshParams",
         fields: &[Field {
             wire: "refreshToken",
-            snake: "refresh_token",
+            snake: snake("refresh_token"),
             camel: "refreshToken",
             kind: FieldKind::Plain,
             date_time: false,
@@ -217,7 +226,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "accessToken",
-                snake: "access_token",
+                snake: snake("access_token"),
                 camel: "accessToken",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -227,7 +236,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "refreshToken",
-                snake: "refresh_token",
+                snake: snake("refresh_token"),
                 camel: "refreshToken",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -237,7 +246,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "expiresIn",
-                snake: "expires_in",
+                snake: snake("expires_in"),
                 camel: "expiresIn",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -247,7 +256,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "tokenType",
-                snake: "token_type",
+                snake: snake("token_type"),
                 camel: "tokenType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -262,7 +271,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -272,7 +281,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -282,7 +291,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -292,7 +301,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "phone",
-                snake: "phone",
+                snake: snake("phone"),
                 camel: "phone",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -302,7 +311,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "company",
-                snake: "company",
+                snake: snake("company"),
                 camel: "company",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -312,7 +321,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "source",
-                snake: "source",
+                snake: snake("source"),
                 camel: "source",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -322,7 +331,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -332,7 +341,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "notes",
-                snake: "notes",
+                snake: snake("notes"),
                 camel: "notes",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -342,7 +351,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "tags",
-                snake: "tags",
+                snake: snake("tags"),
                 camel: "tags",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -352,7 +361,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -362,7 +371,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updatedAt",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -377,7 +386,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -387,7 +396,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -397,7 +406,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "phone",
-                snake: "phone",
+                snake: snake("phone"),
                 camel: "phone",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -407,7 +416,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "company",
-                snake: "company",
+                snake: snake("company"),
                 camel: "company",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -417,7 +426,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "source",
-                snake: "source",
+                snake: snake("source"),
                 camel: "source",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -427,7 +436,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -437,7 +446,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "notes",
-                snake: "notes",
+                snake: snake("notes"),
                 camel: "notes",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -447,7 +456,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "tags",
-                snake: "tags",
+                snake: snake("tags"),
                 camel: "tags",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -462,7 +471,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -472,7 +481,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -482,7 +491,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "phone",
-                snake: "phone",
+                snake: snake("phone"),
                 camel: "phone",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -492,7 +501,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "company",
-                snake: "company",
+                snake: snake("company"),
                 camel: "company",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -502,7 +511,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "source",
-                snake: "source",
+                snake: snake("source"),
                 camel: "source",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -512,7 +521,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -522,7 +531,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "notes",
-                snake: "notes",
+                snake: snake("notes"),
                 camel: "notes",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -532,7 +541,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "tags",
-                snake: "tags",
+                snake: snake("tags"),
                 camel: "tags",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -547,7 +556,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("Lead"),
                 date_time: false,
@@ -557,7 +566,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -567,7 +576,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -582,7 +591,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "speaker",
-                snake: "speaker",
+                snake: snake("speaker"),
                 camel: "speaker",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -592,7 +601,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -602,7 +611,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "startMs",
-                snake: "start_ms",
+                snake: snake("start_ms"),
                 camel: "startMs",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -612,7 +621,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "endMs",
-                snake: "end_ms",
+                snake: snake("end_ms"),
                 camel: "endMs",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -626,7 +635,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "Transcript",
         fields: &[Field {
             wire: "segments",
-            snake: "segments",
+            snake: snake("segments"),
             camel: "segments",
             kind: FieldKind::Array("TranscriptSegment"),
             date_time: false,
@@ -640,7 +649,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -650,7 +659,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -660,7 +669,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "direction",
-                snake: "direction",
+                snake: snake("direction"),
                 camel: "direction",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -670,7 +679,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -680,7 +689,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "fromNumber",
-                snake: "from_number",
+                snake: snake("from_number"),
                 camel: "fromNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -690,7 +699,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "toNumber",
-                snake: "to_number",
+                snake: snake("to_number"),
                 camel: "toNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -700,7 +709,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "startedAt",
-                snake: "started_at",
+                snake: snake("started_at"),
                 camel: "startedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -710,7 +719,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "endedAt",
-                snake: "ended_at",
+                snake: snake("ended_at"),
                 camel: "endedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -720,7 +729,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "durationSeconds",
-                snake: "duration_seconds",
+                snake: snake("duration_seconds"),
                 camel: "durationSeconds",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -730,7 +739,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "summary",
-                snake: "summary",
+                snake: snake("summary"),
                 camel: "summary",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -740,7 +749,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "transcript",
-                snake: "transcript",
+                snake: snake("transcript"),
                 camel: "transcript",
                 kind: FieldKind::Object("Transcript"),
                 date_time: false,
@@ -750,7 +759,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -760,7 +769,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updatedAt",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -775,7 +784,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "direction",
-                snake: "direction",
+                snake: snake("direction"),
                 camel: "direction",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -785,7 +794,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "fromNumber",
-                snake: "from_number",
+                snake: snake("from_number"),
                 camel: "fromNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -795,7 +804,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "toNumber",
-                snake: "to_number",
+                snake: snake("to_number"),
                 camel: "toNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -805,7 +814,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -815,7 +824,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -825,7 +834,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "startedAt",
-                snake: "started_at",
+                snake: snake("started_at"),
                 camel: "startedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -835,7 +844,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "summary",
-                snake: "summary",
+                snake: snake("summary"),
                 camel: "summary",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -850,7 +859,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -860,7 +869,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -870,7 +879,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "endedAt",
-                snake: "ended_at",
+                snake: snake("ended_at"),
                 camel: "endedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -880,7 +889,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "durationSeconds",
-                snake: "duration_seconds",
+                snake: snake("duration_seconds"),
                 camel: "durationSeconds",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -890,7 +899,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "summary",
-                snake: "summary",
+                snake: snake("summary"),
                 camel: "summary",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -904,7 +913,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "CallTranscriptParams",
         fields: &[Field {
             wire: "segments",
-            snake: "segments",
+            snake: snake("segments"),
             camel: "segments",
             kind: FieldKind::Array("TranscriptSegment"),
             date_time: false,
@@ -918,7 +927,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("Call"),
                 date_time: false,
@@ -928,7 +937,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -938,7 +947,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -953,7 +962,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -963,7 +972,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -973,7 +982,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel",
-                snake: "channel",
+                snake: snake("channel"),
                 camel: "channel",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -983,7 +992,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -993,7 +1002,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "messageCount",
-                snake: "message_count",
+                snake: snake("message_count"),
                 camel: "messageCount",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1003,7 +1012,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "lastMessageAt",
-                snake: "last_message_at",
+                snake: snake("last_message_at"),
                 camel: "lastMessageAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1013,7 +1022,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1023,7 +1032,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updatedAt",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1038,7 +1047,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1048,7 +1057,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "sessionId",
-                snake: "session_id",
+                snake: snake("session_id"),
                 camel: "sessionId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1058,7 +1067,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "role",
-                snake: "role",
+                snake: snake("role"),
                 camel: "role",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1068,7 +1077,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "content",
-                snake: "content",
+                snake: snake("content"),
                 camel: "content",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1078,7 +1087,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1093,7 +1102,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "content",
-                snake: "content",
+                snake: snake("content"),
                 camel: "content",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1103,7 +1112,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "sessionId",
-                snake: "session_id",
+                snake: snake("session_id"),
                 camel: "sessionId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1113,7 +1122,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1123,7 +1132,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel",
-                snake: "channel",
+                snake: snake("channel"),
                 camel: "channel",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1138,7 +1147,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "session",
-                snake: "session",
+                snake: snake("session"),
                 camel: "session",
                 kind: FieldKind::Object("ChatSession"),
                 date_time: false,
@@ -1148,7 +1157,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
@@ -1158,7 +1167,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "reply",
-                snake: "reply",
+                snake: snake("reply"),
                 camel: "reply",
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
@@ -1173,7 +1182,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("ChatSession"),
                 date_time: false,
@@ -1183,7 +1192,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1193,7 +1202,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1208,7 +1217,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("ChatMessage"),
                 date_time: false,
@@ -1218,7 +1227,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1228,7 +1237,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1243,7 +1252,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "date",
-                snake: "date",
+                snake: snake("date"),
                 camel: "date",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1253,7 +1262,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "count",
-                snake: "count",
+                snake: snake("count"),
                 camel: "count",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1268,7 +1277,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "total",
-                snake: "total",
+                snake: snake("total"),
                 camel: "total",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1278,7 +1287,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "converted",
-                snake: "converted",
+                snake: snake("converted"),
                 camel: "converted",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1288,7 +1297,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "conversionRate",
-                snake: "conversion_rate",
+                snake: snake("conversion_rate"),
                 camel: "conversionRate",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1303,7 +1312,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "total",
-                snake: "total",
+                snake: snake("total"),
                 camel: "total",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1313,7 +1322,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "completed",
-                snake: "completed",
+                snake: snake("completed"),
                 camel: "completed",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1323,7 +1332,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "missed",
-                snake: "missed",
+                snake: snake("missed"),
                 camel: "missed",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1333,7 +1342,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "averageDurationSeconds",
-                snake: "average_duration_seconds",
+                snake: snake("average_duration_seconds"),
                 camel: "averageDurationSeconds",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1348,7 +1357,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "sessions",
-                snake: "sessions",
+                snake: snake("sessions"),
                 camel: "sessions",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1358,7 +1367,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "messages",
-                snake: "messages",
+                snake: snake("messages"),
                 camel: "messages",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1373,7 +1382,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "from",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1383,7 +1392,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "to",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1393,7 +1402,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leads",
-                snake: "leads",
+                snake: snake("leads"),
                 camel: "leads",
                 kind: FieldKind::Object("LeadFigures"),
                 date_time: false,
@@ -1403,7 +1412,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "calls",
-                snake: "calls",
+                snake: snake("calls"),
                 camel: "calls",
                 kind: FieldKind::Object("CallFigures"),
                 date_time: false,
@@ -1413,7 +1422,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "chat",
-                snake: "chat",
+                snake: snake("chat"),
                 camel: "chat",
                 kind: FieldKind::Object("ChatFigures"),
                 date_time: false,
@@ -1428,7 +1437,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "from",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1438,7 +1447,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "to",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1448,7 +1457,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "total",
-                snake: "total",
+                snake: snake("total"),
                 camel: "total",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1458,7 +1467,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "byStatus",
-                snake: "by_status",
+                snake: snake("by_status"),
                 camel: "byStatus",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -1468,7 +1477,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "byDirection",
-                snake: "by_direction",
+                snake: snake("by_direction"),
                 camel: "byDirection",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -1478,7 +1487,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "totalDurationSeconds",
-                snake: "total_duration_seconds",
+                snake: snake("total_duration_seconds"),
                 camel: "totalDurationSeconds",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1488,7 +1497,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "averageDurationSeconds",
-                snake: "average_duration_seconds",
+                snake: snake("average_duration_seconds"),
                 camel: "averageDurationSeconds",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1498,7 +1507,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "daily",
-                snake: "daily",
+                snake: snake("daily"),
                 camel: "daily",
                 kind: FieldKind::Array("DailyCount"),
                 date_time: false,
@@ -1513,7 +1522,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "from",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1523,7 +1532,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "to",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1533,7 +1542,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "total",
-                snake: "total",
+                snake: snake("total"),
                 camel: "total",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1543,7 +1552,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "converted",
-                snake: "converted",
+                snake: snake("converted"),
                 camel: "converted",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1553,7 +1562,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "conversionRate",
-                snake: "conversion_rate",
+                snake: snake("conversion_rate"),
                 camel: "conversionRate",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1563,7 +1572,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "byStatus",
-                snake: "by_status",
+                snake: snake("by_status"),
                 camel: "byStatus",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -1573,7 +1582,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "bySource",
-                snake: "by_source",
+                snake: snake("by_source"),
                 camel: "bySource",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -1583,7 +1592,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "daily",
-                snake: "daily",
+                snake: snake("daily"),
                 camel: "daily",
                 kind: FieldKind::Array("DailyCount"),
                 date_time: false,
@@ -1598,7 +1607,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1608,7 +1617,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "url",
-                snake: "url",
+                snake: snake("url"),
                 camel: "url",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1618,7 +1627,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "events",
-                snake: "events",
+                snake: snake("events"),
                 camel: "events",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1628,7 +1637,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "description",
-                snake: "description",
+                snake: snake("description"),
                 camel: "description",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1638,7 +1647,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "enabled",
-                snake: "enabled",
+                snake: snake("enabled"),
                 camel: "enabled",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1648,7 +1657,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "secret",
-                snake: "secret",
+                snake: snake("secret"),
                 camel: "secret",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1658,7 +1667,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1668,7 +1677,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updatedAt",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1683,7 +1692,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "url",
-                snake: "url",
+                snake: snake("url"),
                 camel: "url",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1693,7 +1702,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "events",
-                snake: "events",
+                snake: snake("events"),
                 camel: "events",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1703,7 +1712,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "description",
-                snake: "description",
+                snake: snake("description"),
                 camel: "description",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1713,7 +1722,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "enabled",
-                snake: "enabled",
+                snake: snake("enabled"),
                 camel: "enabled",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1728,7 +1737,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "url",
-                snake: "url",
+                snake: snake("url"),
                 camel: "url",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1738,7 +1747,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "events",
-                snake: "events",
+                snake: snake("events"),
                 camel: "events",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1748,7 +1757,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "description",
-                snake: "description",
+                snake: snake("description"),
                 camel: "description",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1758,7 +1767,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "enabled",
-                snake: "enabled",
+                snake: snake("enabled"),
                 camel: "enabled",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1773,7 +1782,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("WebhookEndpoint"),
                 date_time: false,
@@ -1783,7 +1792,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1793,7 +1802,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1808,7 +1817,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1818,7 +1827,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "endpointId",
-                snake: "endpoint_id",
+                snake: snake("endpoint_id"),
                 camel: "endpointId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1828,7 +1837,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "eventType",
-                snake: "event_type",
+                snake: snake("event_type"),
                 camel: "eventType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1838,7 +1847,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "webhookId",
-                snake: "webhook_id",
+                snake: snake("webhook_id"),
                 camel: "webhookId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1848,7 +1857,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1858,7 +1867,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "attempts",
-                snake: "attempts",
+                snake: snake("attempts"),
                 camel: "attempts",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1868,7 +1877,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "lastStatusCode",
-                snake: "last_status_code",
+                snake: snake("last_status_code"),
                 camel: "lastStatusCode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1878,7 +1887,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "lastError",
-                snake: "last_error",
+                snake: snake("last_error"),
                 camel: "lastError",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1888,7 +1897,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextAttemptAt",
-                snake: "next_attempt_at",
+                snake: snake("next_attempt_at"),
                 camel: "nextAttemptAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1898,7 +1907,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1908,7 +1917,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updatedAt",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -1923,7 +1932,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("WebhookDelivery"),
                 date_time: false,
@@ -1933,7 +1942,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1943,7 +1952,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1958,7 +1967,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1968,7 +1977,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1978,7 +1987,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "prefix",
-                snake: "prefix",
+                snake: snake("prefix"),
                 camel: "prefix",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1988,7 +1997,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "scopes",
-                snake: "scopes",
+                snake: snake("scopes"),
                 camel: "scopes",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -1998,7 +2007,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "expiresAt",
-                snake: "expires_at",
+                snake: snake("expires_at"),
                 camel: "expiresAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2008,7 +2017,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "lastUsedAt",
-                snake: "last_used_at",
+                snake: snake("last_used_at"),
                 camel: "lastUsedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2018,7 +2027,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "createdAt",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2028,7 +2037,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "revokedAt",
-                snake: "revoked_at",
+                snake: snake("revoked_at"),
                 camel: "revokedAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2038,7 +2047,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "key",
-                snake: "key",
+                snake: snake("key"),
                 camel: "key",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2053,7 +2062,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2063,7 +2072,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "scopes",
-                snake: "scopes",
+                snake: snake("scopes"),
                 camel: "scopes",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2073,7 +2082,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "expiresAt",
-                snake: "expires_at",
+                snake: snake("expires_at"),
                 camel: "expiresAt",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2083,7 +2092,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "mode",
-                snake: "mode",
+                snake: snake("mode"),
                 camel: "mode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2098,7 +2107,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Array("ApiKey"),
                 date_time: false,
@@ -2108,7 +2117,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hasMore",
-                snake: "has_more",
+                snake: snake("has_more"),
                 camel: "hasMore",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2118,7 +2127,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "nextCursor",
-                snake: "next_cursor",
+                snake: snake("next_cursor"),
                 camel: "nextCursor",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2133,7 +2142,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2143,7 +2152,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2153,7 +2162,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -2168,7 +2177,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2178,7 +2187,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2188,7 +2197,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Lead"),
                 date_time: false,
@@ -2203,7 +2212,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2213,7 +2222,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2223,7 +2232,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Lead"),
                 date_time: false,
@@ -2238,7 +2247,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2248,7 +2257,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2258,7 +2267,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Lead"),
                 date_time: false,
@@ -2273,7 +2282,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2283,7 +2292,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2293,7 +2302,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Call"),
                 date_time: false,
@@ -2308,7 +2317,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2318,7 +2327,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2328,7 +2337,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Call"),
                 date_time: false,
@@ -2343,7 +2352,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2353,7 +2362,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2363,7 +2372,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("ChatMessage"),
                 date_time: false,
@@ -2378,7 +2387,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2388,7 +2397,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "leadId",
-                snake: "lead_id",
+                snake: snake("lead_id"),
                 camel: "leadId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2398,7 +2407,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount",
-                snake: "amount",
+                snake: snake("amount"),
                 camel: "amount",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2408,7 +2417,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "currency",
-                snake: "currency",
+                snake: snake("currency"),
                 camel: "currency",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2418,7 +2427,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2428,7 +2437,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "failureReason",
-                snake: "failure_reason",
+                snake: snake("failure_reason"),
                 camel: "failureReason",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2443,7 +2452,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2453,7 +2462,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2463,7 +2472,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Payment"),
                 date_time: false,
@@ -2478,7 +2487,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2488,7 +2497,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2498,7 +2507,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("Payment"),
                 date_time: false,
@@ -2513,7 +2522,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2523,7 +2532,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: true,
@@ -2533,7 +2542,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("WebhookTestData"),
                 date_time: false,
@@ -2548,7 +2557,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "webhookEndpointId",
-                snake: "webhook_endpoint_id",
+                snake: snake("webhook_endpoint_id"),
                 camel: "webhookEndpointId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2558,7 +2567,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2573,7 +2582,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2583,7 +2592,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2593,7 +2602,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -2603,7 +2612,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "object",
-                snake: "object",
+                snake: snake("object"),
                 camel: "object",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2613,7 +2622,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "entry",
-                snake: "entry",
+                snake: snake("entry"),
                 camel: "entry",
                 kind: FieldKind::Array("MetaEntry"),
                 date_time: false,
@@ -2628,7 +2637,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2638,7 +2647,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "changes",
-                snake: "changes",
+                snake: snake("changes"),
                 camel: "changes",
                 kind: FieldKind::Array("MetaChange"),
                 date_time: false,
@@ -2653,7 +2662,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "field",
-                snake: "field",
+                snake: snake("field"),
                 camel: "field",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2663,7 +2672,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "value",
-                snake: "value",
+                snake: snake("value"),
                 camel: "value",
                 kind: FieldKind::Object("WhatsAppValue"),
                 date_time: false,
@@ -2678,7 +2687,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "messaging_product",
-                snake: "messaging_product",
+                snake: snake("messaging_product"),
                 camel: "messagingProduct",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2688,7 +2697,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "metadata",
-                snake: "metadata",
+                snake: snake("metadata"),
                 camel: "metadata",
                 kind: FieldKind::Object("WhatsAppMetadata"),
                 date_time: false,
@@ -2698,7 +2707,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "contacts",
-                snake: "contacts",
+                snake: snake("contacts"),
                 camel: "contacts",
                 kind: FieldKind::Array("WhatsAppContact"),
                 date_time: false,
@@ -2708,7 +2717,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "messages",
-                snake: "messages",
+                snake: snake("messages"),
                 camel: "messages",
                 kind: FieldKind::Array("WhatsAppMessage"),
                 date_time: false,
@@ -2718,7 +2727,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "statuses",
-                snake: "statuses",
+                snake: snake("statuses"),
                 camel: "statuses",
                 kind: FieldKind::Array("WhatsAppStatus"),
                 date_time: false,
@@ -2728,7 +2737,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "errors",
-                snake: "errors",
+                snake: snake("errors"),
                 camel: "errors",
                 kind: FieldKind::Array("WhatsAppError"),
                 date_time: false,
@@ -2743,7 +2752,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "display_phone_number",
-                snake: "display_phone_number",
+                snake: snake("display_phone_number"),
                 camel: "displayPhoneNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2753,7 +2762,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "phone_number_id",
-                snake: "phone_number_id",
+                snake: snake("phone_number_id"),
                 camel: "phoneNumberId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2768,7 +2777,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "wa_id",
-                snake: "wa_id",
+                snake: snake("wa_id"),
                 camel: "waId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2778,7 +2787,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "profile",
-                snake: "profile",
+                snake: snake("profile"),
                 camel: "profile",
                 kind: FieldKind::Object("WhatsAppProfile"),
                 date_time: false,
@@ -2792,7 +2801,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "WhatsAppProfile",
         fields: &[Field {
             wire: "name",
-            snake: "name",
+            snake: snake("name"),
             camel: "name",
             kind: FieldKind::Plain,
             date_time: false,
@@ -2806,7 +2815,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "phone_number_id",
-                snake: "phone_number_id",
+                snake: snake("phone_number_id"),
                 camel: "phoneNumberId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2816,7 +2825,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "from",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2826,7 +2835,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2836,7 +2845,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2846,7 +2855,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2856,7 +2865,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Object("WhatsAppText"),
                 date_time: false,
@@ -2866,7 +2875,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "image",
-                snake: "image",
+                snake: snake("image"),
                 camel: "image",
                 kind: FieldKind::Object("WhatsAppMedia"),
                 date_time: false,
@@ -2876,7 +2885,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "audio",
-                snake: "audio",
+                snake: snake("audio"),
                 camel: "audio",
                 kind: FieldKind::Object("WhatsAppMedia"),
                 date_time: false,
@@ -2886,7 +2895,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "video",
-                snake: "video",
+                snake: snake("video"),
                 camel: "video",
                 kind: FieldKind::Object("WhatsAppMedia"),
                 date_time: false,
@@ -2896,7 +2905,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "document",
-                snake: "document",
+                snake: snake("document"),
                 camel: "document",
                 kind: FieldKind::Object("WhatsAppMedia"),
                 date_time: false,
@@ -2906,7 +2915,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "sticker",
-                snake: "sticker",
+                snake: snake("sticker"),
                 camel: "sticker",
                 kind: FieldKind::Object("WhatsAppMedia"),
                 date_time: false,
@@ -2916,7 +2925,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "location",
-                snake: "location",
+                snake: snake("location"),
                 camel: "location",
                 kind: FieldKind::Object("WhatsAppLocation"),
                 date_time: false,
@@ -2926,7 +2935,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "contacts",
-                snake: "contacts",
+                snake: snake("contacts"),
                 camel: "contacts",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -2936,7 +2945,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "interactive",
-                snake: "interactive",
+                snake: snake("interactive"),
                 camel: "interactive",
                 kind: FieldKind::Object("WhatsAppInteractive"),
                 date_time: false,
@@ -2946,7 +2955,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "button",
-                snake: "button",
+                snake: snake("button"),
                 camel: "button",
                 kind: FieldKind::Object("WhatsAppButton"),
                 date_time: false,
@@ -2956,7 +2965,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "reaction",
-                snake: "reaction",
+                snake: snake("reaction"),
                 camel: "reaction",
                 kind: FieldKind::Object("WhatsAppReaction"),
                 date_time: false,
@@ -2966,7 +2975,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "order",
-                snake: "order",
+                snake: snake("order"),
                 camel: "order",
                 kind: FieldKind::Object("WhatsAppOrder"),
                 date_time: false,
@@ -2976,7 +2985,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "system",
-                snake: "system",
+                snake: snake("system"),
                 camel: "system",
                 kind: FieldKind::Object("WhatsAppSystem"),
                 date_time: false,
@@ -2986,7 +2995,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "context",
-                snake: "context",
+                snake: snake("context"),
                 camel: "context",
                 kind: FieldKind::Object("WhatsAppContext"),
                 date_time: false,
@@ -2996,7 +3005,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "errors",
-                snake: "errors",
+                snake: snake("errors"),
                 camel: "errors",
                 kind: FieldKind::Array("WhatsAppError"),
                 date_time: false,
@@ -3010,7 +3019,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "WhatsAppText",
         fields: &[Field {
             wire: "body",
-            snake: "body",
+            snake: snake("body"),
             camel: "body",
             kind: FieldKind::Plain,
             date_time: false,
@@ -3024,7 +3033,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3034,7 +3043,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "mime_type",
-                snake: "mime_type",
+                snake: snake("mime_type"),
                 camel: "mimeType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3044,7 +3053,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "sha256",
-                snake: "sha256",
+                snake: snake("sha256"),
                 camel: "sha256",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3054,7 +3063,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "caption",
-                snake: "caption",
+                snake: snake("caption"),
                 camel: "caption",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3064,7 +3073,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "filename",
-                snake: "filename",
+                snake: snake("filename"),
                 camel: "filename",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3074,7 +3083,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "animated",
-                snake: "animated",
+                snake: snake("animated"),
                 camel: "animated",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3084,7 +3093,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "voice",
-                snake: "voice",
+                snake: snake("voice"),
                 camel: "voice",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3099,7 +3108,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "latitude",
-                snake: "latitude",
+                snake: snake("latitude"),
                 camel: "latitude",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3109,7 +3118,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "longitude",
-                snake: "longitude",
+                snake: snake("longitude"),
                 camel: "longitude",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3119,7 +3128,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3129,7 +3138,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "address",
-                snake: "address",
+                snake: snake("address"),
                 camel: "address",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3139,7 +3148,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "url",
-                snake: "url",
+                snake: snake("url"),
                 camel: "url",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3154,7 +3163,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3164,7 +3173,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "button_reply",
-                snake: "button_reply",
+                snake: snake("button_reply"),
                 camel: "buttonReply",
                 kind: FieldKind::Object("WhatsAppReply"),
                 date_time: false,
@@ -3174,7 +3183,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "list_reply",
-                snake: "list_reply",
+                snake: snake("list_reply"),
                 camel: "listReply",
                 kind: FieldKind::Object("WhatsAppReply"),
                 date_time: false,
@@ -3189,7 +3198,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3199,7 +3208,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "title",
-                snake: "title",
+                snake: snake("title"),
                 camel: "title",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3209,7 +3218,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "description",
-                snake: "description",
+                snake: snake("description"),
                 camel: "description",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3224,7 +3233,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "payload",
-                snake: "payload",
+                snake: snake("payload"),
                 camel: "payload",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3234,7 +3243,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3249,7 +3258,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "message_id",
-                snake: "message_id",
+                snake: snake("message_id"),
                 camel: "messageId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3259,7 +3268,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "emoji",
-                snake: "emoji",
+                snake: snake("emoji"),
                 camel: "emoji",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3274,7 +3283,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "catalog_id",
-                snake: "catalog_id",
+                snake: snake("catalog_id"),
                 camel: "catalogId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3284,7 +3293,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3294,7 +3303,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "product_items",
-                snake: "product_items",
+                snake: snake("product_items"),
                 camel: "productItems",
                 kind: FieldKind::Array("WhatsAppProductItem"),
                 date_time: false,
@@ -3309,7 +3318,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "product_retailer_id",
-                snake: "product_retailer_id",
+                snake: snake("product_retailer_id"),
                 camel: "productRetailerId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3319,7 +3328,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "quantity",
-                snake: "quantity",
+                snake: snake("quantity"),
                 camel: "quantity",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3329,7 +3338,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "item_price",
-                snake: "item_price",
+                snake: snake("item_price"),
                 camel: "itemPrice",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3339,7 +3348,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "currency",
-                snake: "currency",
+                snake: snake("currency"),
                 camel: "currency",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3354,7 +3363,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "body",
-                snake: "body",
+                snake: snake("body"),
                 camel: "body",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3364,7 +3373,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3374,7 +3383,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "wa_id",
-                snake: "wa_id",
+                snake: snake("wa_id"),
                 camel: "waId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3384,7 +3393,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "new_wa_id",
-                snake: "new_wa_id",
+                snake: snake("new_wa_id"),
                 camel: "newWaId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3399,7 +3408,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "from",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3409,7 +3418,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3419,7 +3428,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "forwarded",
-                snake: "forwarded",
+                snake: snake("forwarded"),
                 camel: "forwarded",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3429,7 +3438,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "frequently_forwarded",
-                snake: "frequently_forwarded",
+                snake: snake("frequently_forwarded"),
                 camel: "frequentlyForwarded",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3444,7 +3453,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "phone_number_id",
-                snake: "phone_number_id",
+                snake: snake("phone_number_id"),
                 camel: "phoneNumberId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3454,7 +3463,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3464,7 +3473,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3474,7 +3483,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3484,7 +3493,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "recipient_id",
-                snake: "recipient_id",
+                snake: snake("recipient_id"),
                 camel: "recipientId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3494,7 +3503,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "conversation",
-                snake: "conversation",
+                snake: snake("conversation"),
                 camel: "conversation",
                 kind: FieldKind::Object("WhatsAppConversation"),
                 date_time: false,
@@ -3504,7 +3513,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "pricing",
-                snake: "pricing",
+                snake: snake("pricing"),
                 camel: "pricing",
                 kind: FieldKind::Object("WhatsAppPricing"),
                 date_time: false,
@@ -3514,7 +3523,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "errors",
-                snake: "errors",
+                snake: snake("errors"),
                 camel: "errors",
                 kind: FieldKind::Array("WhatsAppError"),
                 date_time: false,
@@ -3529,7 +3538,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3539,7 +3548,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "expiration_timestamp",
-                snake: "expiration_timestamp",
+                snake: snake("expiration_timestamp"),
                 camel: "expirationTimestamp",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3549,7 +3558,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "origin",
-                snake: "origin",
+                snake: snake("origin"),
                 camel: "origin",
                 kind: FieldKind::Object("WhatsAppOrigin"),
                 date_time: false,
@@ -3563,7 +3572,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "WhatsAppOrigin",
         fields: &[Field {
             wire: "type",
-            snake: "type",
+            snake: snake("type"),
             camel: "type",
             kind: FieldKind::Plain,
             date_time: false,
@@ -3577,7 +3586,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "billable",
-                snake: "billable",
+                snake: snake("billable"),
                 camel: "billable",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3587,7 +3596,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "pricing_model",
-                snake: "pricing_model",
+                snake: snake("pricing_model"),
                 camel: "pricingModel",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3597,7 +3606,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "category",
-                snake: "category",
+                snake: snake("category"),
                 camel: "category",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3607,7 +3616,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3622,7 +3631,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "code",
-                snake: "code",
+                snake: snake("code"),
                 camel: "code",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3632,7 +3641,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "title",
-                snake: "title",
+                snake: snake("title"),
                 camel: "title",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3642,7 +3651,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3652,7 +3661,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "href",
-                snake: "href",
+                snake: snake("href"),
                 camel: "href",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3662,7 +3671,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "error_data",
-                snake: "error_data",
+                snake: snake("error_data"),
                 camel: "errorData",
                 kind: FieldKind::Object("WhatsAppErrorData"),
                 date_time: false,
@@ -3676,7 +3685,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         name: "WhatsAppErrorData",
         fields: &[Field {
             wire: "details",
-            snake: "details",
+            snake: snake("details"),
             camel: "details",
             kind: FieldKind::Plain,
             date_time: false,
@@ -3690,7 +3699,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3700,7 +3709,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3710,7 +3719,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -3720,7 +3729,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "MessageSid",
-                snake: "message_sid",
+                snake: snake("message_sid"),
                 camel: "messageSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3730,7 +3739,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "AccountSid",
-                snake: "account_sid",
+                snake: snake("account_sid"),
                 camel: "accountSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3740,7 +3749,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "MessagingServiceSid",
-                snake: "messaging_service_sid",
+                snake: snake("messaging_service_sid"),
                 camel: "messagingServiceSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3750,7 +3759,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "From",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3760,7 +3769,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "To",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3770,7 +3779,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Body",
-                snake: "body",
+                snake: snake("body"),
                 camel: "body",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3780,7 +3789,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "NumMedia",
-                snake: "num_media",
+                snake: snake("num_media"),
                 camel: "numMedia",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3790,7 +3799,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "NumSegments",
-                snake: "num_segments",
+                snake: snake("num_segments"),
                 camel: "numSegments",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3800,7 +3809,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ProfileName",
-                snake: "profile_name",
+                snake: snake("profile_name"),
                 camel: "profileName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3810,7 +3819,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "WaId",
-                snake: "wa_id",
+                snake: snake("wa_id"),
                 camel: "waId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3820,7 +3829,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "FromCity",
-                snake: "from_city",
+                snake: snake("from_city"),
                 camel: "fromCity",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3830,7 +3839,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "FromCountry",
-                snake: "from_country",
+                snake: snake("from_country"),
                 camel: "fromCountry",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3840,7 +3849,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Latitude",
-                snake: "latitude",
+                snake: snake("latitude"),
                 camel: "latitude",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3850,7 +3859,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Longitude",
-                snake: "longitude",
+                snake: snake("longitude"),
                 camel: "longitude",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3860,7 +3869,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ButtonPayload",
-                snake: "button_payload",
+                snake: snake("button_payload"),
                 camel: "buttonPayload",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3870,7 +3879,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ButtonText",
-                snake: "button_text",
+                snake: snake("button_text"),
                 camel: "buttonText",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3880,7 +3889,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Media",
-                snake: "media",
+                snake: snake("media"),
                 camel: "media",
                 kind: FieldKind::Array("TwilioMedia"),
                 date_time: false,
@@ -3895,7 +3904,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "Url",
-                snake: "url",
+                snake: snake("url"),
                 camel: "url",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3905,7 +3914,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ContentType",
-                snake: "content_type",
+                snake: snake("content_type"),
                 camel: "contentType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3920,7 +3929,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3930,7 +3939,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3940,7 +3949,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -3950,7 +3959,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "MessageSid",
-                snake: "message_sid",
+                snake: snake("message_sid"),
                 camel: "messageSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3960,7 +3969,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "MessageStatus",
-                snake: "message_status",
+                snake: snake("message_status"),
                 camel: "messageStatus",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3970,7 +3979,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "AccountSid",
-                snake: "account_sid",
+                snake: snake("account_sid"),
                 camel: "accountSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3980,7 +3989,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "From",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -3990,7 +3999,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "To",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4000,7 +4009,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ErrorCode",
-                snake: "error_code",
+                snake: snake("error_code"),
                 camel: "errorCode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4010,7 +4019,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ErrorMessage",
-                snake: "error_message",
+                snake: snake("error_message"),
                 camel: "errorMessage",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4020,7 +4029,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ChannelToAddress",
-                snake: "channel_to_address",
+                snake: snake("channel_to_address"),
                 camel: "channelToAddress",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4035,7 +4044,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4045,7 +4054,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4055,7 +4064,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4065,7 +4074,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "CallSid",
-                snake: "call_sid",
+                snake: snake("call_sid"),
                 camel: "callSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4075,7 +4084,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "AccountSid",
-                snake: "account_sid",
+                snake: snake("account_sid"),
                 camel: "accountSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4085,7 +4094,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "From",
-                snake: "from",
+                snake: snake("from"),
                 camel: "from",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4095,7 +4104,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "To",
-                snake: "to",
+                snake: snake("to"),
                 camel: "to",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4105,7 +4114,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "CallStatus",
-                snake: "call_status",
+                snake: snake("call_status"),
                 camel: "callStatus",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4115,7 +4124,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Direction",
-                snake: "direction",
+                snake: snake("direction"),
                 camel: "direction",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4125,7 +4134,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "CallDuration",
-                snake: "call_duration",
+                snake: snake("call_duration"),
                 camel: "callDuration",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4135,7 +4144,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "CallerName",
-                snake: "caller_name",
+                snake: snake("caller_name"),
                 camel: "callerName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4145,7 +4154,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ParentCallSid",
-                snake: "parent_call_sid",
+                snake: snake("parent_call_sid"),
                 camel: "parentCallSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4155,7 +4164,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "Timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4165,7 +4174,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "SequenceNumber",
-                snake: "sequence_number",
+                snake: snake("sequence_number"),
                 camel: "sequenceNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4180,7 +4189,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4190,7 +4199,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4200,7 +4209,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4210,7 +4219,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingSid",
-                snake: "recording_sid",
+                snake: snake("recording_sid"),
                 camel: "recordingSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4220,7 +4229,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingUrl",
-                snake: "recording_url",
+                snake: snake("recording_url"),
                 camel: "recordingUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4230,7 +4239,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingStatus",
-                snake: "recording_status",
+                snake: snake("recording_status"),
                 camel: "recordingStatus",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4240,7 +4249,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingDuration",
-                snake: "recording_duration",
+                snake: snake("recording_duration"),
                 camel: "recordingDuration",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4250,7 +4259,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingChannels",
-                snake: "recording_channels",
+                snake: snake("recording_channels"),
                 camel: "recordingChannels",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4260,7 +4269,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingSource",
-                snake: "recording_source",
+                snake: snake("recording_source"),
                 camel: "recordingSource",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4270,7 +4279,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "RecordingStartTime",
-                snake: "recording_start_time",
+                snake: snake("recording_start_time"),
                 camel: "recordingStartTime",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4280,7 +4289,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "CallSid",
-                snake: "call_sid",
+                snake: snake("call_sid"),
                 camel: "callSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4290,7 +4299,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "AccountSid",
-                snake: "account_sid",
+                snake: snake("account_sid"),
                 camel: "accountSid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4300,7 +4309,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ErrorCode",
-                snake: "error_code",
+                snake: snake("error_code"),
                 camel: "errorCode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4315,7 +4324,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4325,7 +4334,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4335,7 +4344,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4345,7 +4354,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event",
-                snake: "event",
+                snake: snake("event"),
                 camel: "event",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4355,7 +4364,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created_at",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4365,7 +4374,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created_by",
-                snake: "created_by",
+                snake: snake("created_by"),
                 camel: "createdBy",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4375,7 +4384,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "payload",
-                snake: "payload",
+                snake: snake("payload"),
                 camel: "payload",
                 kind: FieldKind::Object("CalendlyPayload"),
                 date_time: false,
@@ -4390,7 +4399,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "uri",
-                snake: "uri",
+                snake: snake("uri"),
                 camel: "uri",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4400,7 +4409,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4410,7 +4419,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4420,7 +4429,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "first_name",
-                snake: "first_name",
+                snake: snake("first_name"),
                 camel: "firstName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4430,7 +4439,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "last_name",
-                snake: "last_name",
+                snake: snake("last_name"),
                 camel: "lastName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4440,7 +4449,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4450,7 +4459,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timezone",
-                snake: "timezone",
+                snake: snake("timezone"),
                 camel: "timezone",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4460,7 +4469,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text_reminder_number",
-                snake: "text_reminder_number",
+                snake: snake("text_reminder_number"),
                 camel: "textReminderNumber",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4470,7 +4479,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "rescheduled",
-                snake: "rescheduled",
+                snake: snake("rescheduled"),
                 camel: "rescheduled",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4480,7 +4489,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "cancel_url",
-                snake: "cancel_url",
+                snake: snake("cancel_url"),
                 camel: "cancelUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4490,7 +4499,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "reschedule_url",
-                snake: "reschedule_url",
+                snake: snake("reschedule_url"),
                 camel: "rescheduleUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4500,7 +4509,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created_at",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4510,7 +4519,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updated_at",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4520,7 +4529,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "questions_and_answers",
-                snake: "questions_and_answers",
+                snake: snake("questions_and_answers"),
                 camel: "questionsAndAnswers",
                 kind: FieldKind::Array("CalendlyAnswer"),
                 date_time: false,
@@ -4530,7 +4539,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "scheduled_event",
-                snake: "scheduled_event",
+                snake: snake("scheduled_event"),
                 camel: "scheduledEvent",
                 kind: FieldKind::Object("CalendlyScheduledEvent"),
                 date_time: false,
@@ -4540,7 +4549,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "cancellation",
-                snake: "cancellation",
+                snake: snake("cancellation"),
                 camel: "cancellation",
                 kind: FieldKind::Object("CalendlyCancellation"),
                 date_time: false,
@@ -4550,7 +4559,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "tracking",
-                snake: "tracking",
+                snake: snake("tracking"),
                 camel: "tracking",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4560,7 +4569,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "routing_form",
-                snake: "routing_form",
+                snake: snake("routing_form"),
                 camel: "routingForm",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4570,7 +4579,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "submitter",
-                snake: "submitter",
+                snake: snake("submitter"),
                 camel: "submitter",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4580,7 +4589,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "submitter_type",
-                snake: "submitter_type",
+                snake: snake("submitter_type"),
                 camel: "submitterType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4590,7 +4599,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "result",
-                snake: "result",
+                snake: snake("result"),
                 camel: "result",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4605,7 +4614,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "question",
-                snake: "question",
+                snake: snake("question"),
                 camel: "question",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4615,7 +4624,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "answer",
-                snake: "answer",
+                snake: snake("answer"),
                 camel: "answer",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4625,7 +4634,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "position",
-                snake: "position",
+                snake: snake("position"),
                 camel: "position",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4635,7 +4644,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "question_uuid",
-                snake: "question_uuid",
+                snake: snake("question_uuid"),
                 camel: "questionUuid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4650,7 +4659,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "uri",
-                snake: "uri",
+                snake: snake("uri"),
                 camel: "uri",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4660,7 +4669,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4670,7 +4679,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4680,7 +4689,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "start_time",
-                snake: "start_time",
+                snake: snake("start_time"),
                 camel: "startTime",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4690,7 +4699,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "end_time",
-                snake: "end_time",
+                snake: snake("end_time"),
                 camel: "endTime",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4700,7 +4709,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event_type",
-                snake: "event_type",
+                snake: snake("event_type"),
                 camel: "eventType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4710,7 +4719,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "location",
-                snake: "location",
+                snake: snake("location"),
                 camel: "location",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4720,7 +4729,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created_at",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4730,7 +4739,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "updated_at",
-                snake: "updated_at",
+                snake: snake("updated_at"),
                 camel: "updatedAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4745,7 +4754,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "canceled_by",
-                snake: "canceled_by",
+                snake: snake("canceled_by"),
                 camel: "canceledBy",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4755,7 +4764,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "reason",
-                snake: "reason",
+                snake: snake("reason"),
                 camel: "reason",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4765,7 +4774,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "canceler_type",
-                snake: "canceler_type",
+                snake: snake("canceler_type"),
                 camel: "cancelerType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4775,7 +4784,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created_at",
-                snake: "created_at",
+                snake: snake("created_at"),
                 camel: "createdAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4790,7 +4799,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4800,7 +4809,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4810,7 +4819,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4820,7 +4829,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4830,7 +4839,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "object",
-                snake: "object",
+                snake: snake("object"),
                 camel: "object",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4840,7 +4849,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "api_version",
-                snake: "api_version",
+                snake: snake("api_version"),
                 camel: "apiVersion",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4850,7 +4859,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "created",
-                snake: "created",
+                snake: snake("created"),
                 camel: "created",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4860,7 +4869,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "livemode",
-                snake: "livemode",
+                snake: snake("livemode"),
                 camel: "livemode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4870,7 +4879,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "pending_webhooks",
-                snake: "pending_webhooks",
+                snake: snake("pending_webhooks"),
                 camel: "pendingWebhooks",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4880,7 +4889,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "account",
-                snake: "account",
+                snake: snake("account"),
                 camel: "account",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4890,7 +4899,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Object("StripeEventData"),
                 date_time: false,
@@ -4900,7 +4909,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "checkout_session",
-                snake: "checkout_session",
+                snake: snake("checkout_session"),
                 camel: "checkoutSession",
                 kind: FieldKind::Object("StripeCheckoutSession"),
                 date_time: false,
@@ -4910,7 +4919,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "payment_intent",
-                snake: "payment_intent",
+                snake: snake("payment_intent"),
                 camel: "paymentIntent",
                 kind: FieldKind::Object("StripePaymentIntent"),
                 date_time: false,
@@ -4920,7 +4929,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "invoice",
-                snake: "invoice",
+                snake: snake("invoice"),
                 camel: "invoice",
                 kind: FieldKind::Object("StripeInvoice"),
                 date_time: false,
@@ -4930,7 +4939,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "subscription",
-                snake: "subscription",
+                snake: snake("subscription"),
                 camel: "subscription",
                 kind: FieldKind::Object("StripeSubscription"),
                 date_time: false,
@@ -4945,7 +4954,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "object",
-                snake: "object",
+                snake: snake("object"),
                 camel: "object",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4955,7 +4964,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "previous_attributes",
-                snake: "previous_attributes",
+                snake: snake("previous_attributes"),
                 camel: "previousAttributes",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -4970,7 +4979,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4980,7 +4989,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount_total",
-                snake: "amount_total",
+                snake: snake("amount_total"),
                 camel: "amountTotal",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -4990,7 +4999,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "currency",
-                snake: "currency",
+                snake: snake("currency"),
                 camel: "currency",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5000,7 +5009,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer",
-                snake: "customer",
+                snake: snake("customer"),
                 camel: "customer",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5010,7 +5019,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer_email",
-                snake: "customer_email",
+                snake: snake("customer_email"),
                 camel: "customerEmail",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5020,7 +5029,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer_details",
-                snake: "customer_details",
+                snake: snake("customer_details"),
                 camel: "customerDetails",
                 kind: FieldKind::Object("StripeCustomerDetails"),
                 date_time: false,
@@ -5030,7 +5039,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "client_reference_id",
-                snake: "client_reference_id",
+                snake: snake("client_reference_id"),
                 camel: "clientReferenceId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5040,7 +5049,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "metadata",
-                snake: "metadata",
+                snake: snake("metadata"),
                 camel: "metadata",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5050,7 +5059,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "mode",
-                snake: "mode",
+                snake: snake("mode"),
                 camel: "mode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5060,7 +5069,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "payment_status",
-                snake: "payment_status",
+                snake: snake("payment_status"),
                 camel: "paymentStatus",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5070,7 +5079,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5080,7 +5089,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "payment_intent",
-                snake: "payment_intent",
+                snake: snake("payment_intent"),
                 camel: "paymentIntent",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5090,7 +5099,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "subscription",
-                snake: "subscription",
+                snake: snake("subscription"),
                 camel: "subscription",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5105,7 +5114,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "email",
-                snake: "email",
+                snake: snake("email"),
                 camel: "email",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5115,7 +5124,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5125,7 +5134,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "phone",
-                snake: "phone",
+                snake: snake("phone"),
                 camel: "phone",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5140,7 +5149,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5150,7 +5159,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount",
-                snake: "amount",
+                snake: snake("amount"),
                 camel: "amount",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5160,7 +5169,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount_received",
-                snake: "amount_received",
+                snake: snake("amount_received"),
                 camel: "amountReceived",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5170,7 +5179,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "currency",
-                snake: "currency",
+                snake: snake("currency"),
                 camel: "currency",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5180,7 +5189,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer",
-                snake: "customer",
+                snake: snake("customer"),
                 camel: "customer",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5190,7 +5199,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "description",
-                snake: "description",
+                snake: snake("description"),
                 camel: "description",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5200,7 +5209,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "metadata",
-                snake: "metadata",
+                snake: snake("metadata"),
                 camel: "metadata",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5210,7 +5219,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5220,7 +5229,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "latest_charge",
-                snake: "latest_charge",
+                snake: snake("latest_charge"),
                 camel: "latestCharge",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5230,7 +5239,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "last_payment_error",
-                snake: "last_payment_error",
+                snake: snake("last_payment_error"),
                 camel: "lastPaymentError",
                 kind: FieldKind::Object("StripePaymentError"),
                 date_time: false,
@@ -5245,7 +5254,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "code",
-                snake: "code",
+                snake: snake("code"),
                 camel: "code",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5255,7 +5264,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "decline_code",
-                snake: "decline_code",
+                snake: snake("decline_code"),
                 camel: "declineCode",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5265,7 +5274,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5275,7 +5284,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5290,7 +5299,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5300,7 +5309,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "number",
-                snake: "number",
+                snake: snake("number"),
                 camel: "number",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5310,7 +5319,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer",
-                snake: "customer",
+                snake: snake("customer"),
                 camel: "customer",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5320,7 +5329,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer_email",
-                snake: "customer_email",
+                snake: snake("customer_email"),
                 camel: "customerEmail",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5330,7 +5339,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "currency",
-                snake: "currency",
+                snake: snake("currency"),
                 camel: "currency",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5340,7 +5349,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount_due",
-                snake: "amount_due",
+                snake: snake("amount_due"),
                 camel: "amountDue",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5350,7 +5359,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount_paid",
-                snake: "amount_paid",
+                snake: snake("amount_paid"),
                 camel: "amountPaid",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5360,7 +5369,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "amount_remaining",
-                snake: "amount_remaining",
+                snake: snake("amount_remaining"),
                 camel: "amountRemaining",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5370,7 +5379,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5380,7 +5389,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "billing_reason",
-                snake: "billing_reason",
+                snake: snake("billing_reason"),
                 camel: "billingReason",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5390,7 +5399,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "attempt_count",
-                snake: "attempt_count",
+                snake: snake("attempt_count"),
                 camel: "attemptCount",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5400,7 +5409,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "next_payment_attempt",
-                snake: "next_payment_attempt",
+                snake: snake("next_payment_attempt"),
                 camel: "nextPaymentAttempt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5410,7 +5419,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hosted_invoice_url",
-                snake: "hosted_invoice_url",
+                snake: snake("hosted_invoice_url"),
                 camel: "hostedInvoiceUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5420,7 +5429,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "invoice_pdf",
-                snake: "invoice_pdf",
+                snake: snake("invoice_pdf"),
                 camel: "invoicePdf",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5435,7 +5444,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5445,7 +5454,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "customer",
-                snake: "customer",
+                snake: snake("customer"),
                 camel: "customer",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5455,7 +5464,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "status",
-                snake: "status",
+                snake: snake("status"),
                 camel: "status",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5465,7 +5474,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "cancel_at_period_end",
-                snake: "cancel_at_period_end",
+                snake: snake("cancel_at_period_end"),
                 camel: "cancelAtPeriodEnd",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5475,7 +5484,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "cancel_at",
-                snake: "cancel_at",
+                snake: snake("cancel_at"),
                 camel: "cancelAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5485,7 +5494,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "canceled_at",
-                snake: "canceled_at",
+                snake: snake("canceled_at"),
                 camel: "canceledAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5495,7 +5504,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ended_at",
-                snake: "ended_at",
+                snake: snake("ended_at"),
                 camel: "endedAt",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5505,7 +5514,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "trial_end",
-                snake: "trial_end",
+                snake: snake("trial_end"),
                 camel: "trialEnd",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5515,7 +5524,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "metadata",
-                snake: "metadata",
+                snake: snake("metadata"),
                 camel: "metadata",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5530,7 +5539,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5540,7 +5549,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5550,7 +5559,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5560,7 +5569,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "command",
-                snake: "command",
+                snake: snake("command"),
                 camel: "command",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5570,7 +5579,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5580,7 +5589,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "team_id",
-                snake: "team_id",
+                snake: snake("team_id"),
                 camel: "teamId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5590,7 +5599,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "team_domain",
-                snake: "team_domain",
+                snake: snake("team_domain"),
                 camel: "teamDomain",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5600,7 +5609,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "enterprise_id",
-                snake: "enterprise_id",
+                snake: snake("enterprise_id"),
                 camel: "enterpriseId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5610,7 +5619,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel_id",
-                snake: "channel_id",
+                snake: snake("channel_id"),
                 camel: "channelId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5620,7 +5629,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel_name",
-                snake: "channel_name",
+                snake: snake("channel_name"),
                 camel: "channelName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5630,7 +5639,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "user_id",
-                snake: "user_id",
+                snake: snake("user_id"),
                 camel: "userId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5640,7 +5649,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "user_name",
-                snake: "user_name",
+                snake: snake("user_name"),
                 camel: "userName",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5650,7 +5659,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "response_url",
-                snake: "response_url",
+                snake: snake("response_url"),
                 camel: "responseUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5660,7 +5669,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "trigger_id",
-                snake: "trigger_id",
+                snake: snake("trigger_id"),
                 camel: "triggerId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5670,7 +5679,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "api_app_id",
-                snake: "api_app_id",
+                snake: snake("api_app_id"),
                 camel: "apiAppId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5685,7 +5694,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5695,7 +5704,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5705,7 +5714,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5715,7 +5724,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "interaction_type",
-                snake: "interaction_type",
+                snake: snake("interaction_type"),
                 camel: "interactionType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5725,7 +5734,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "user",
-                snake: "user",
+                snake: snake("user"),
                 camel: "user",
                 kind: FieldKind::Object("SlackUser"),
                 date_time: false,
@@ -5735,7 +5744,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "team",
-                snake: "team",
+                snake: snake("team"),
                 camel: "team",
                 kind: FieldKind::Object("SlackTeam"),
                 date_time: false,
@@ -5745,7 +5754,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel",
-                snake: "channel",
+                snake: snake("channel"),
                 camel: "channel",
                 kind: FieldKind::Object("SlackChannel"),
                 date_time: false,
@@ -5755,7 +5764,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "actions",
-                snake: "actions",
+                snake: snake("actions"),
                 camel: "actions",
                 kind: FieldKind::Array("SlackAction"),
                 date_time: false,
@@ -5765,7 +5774,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "callback_id",
-                snake: "callback_id",
+                snake: snake("callback_id"),
                 camel: "callbackId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5775,7 +5784,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "trigger_id",
-                snake: "trigger_id",
+                snake: snake("trigger_id"),
                 camel: "triggerId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5785,7 +5794,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "response_url",
-                snake: "response_url",
+                snake: snake("response_url"),
                 camel: "responseUrl",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5795,7 +5804,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "api_app_id",
-                snake: "api_app_id",
+                snake: snake("api_app_id"),
                 camel: "apiAppId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5805,7 +5814,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "view",
-                snake: "view",
+                snake: snake("view"),
                 camel: "view",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5815,7 +5824,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "message",
-                snake: "message",
+                snake: snake("message"),
                 camel: "message",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5830,7 +5839,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5840,7 +5849,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "username",
-                snake: "username",
+                snake: snake("username"),
                 camel: "username",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5850,7 +5859,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5860,7 +5869,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "team_id",
-                snake: "team_id",
+                snake: snake("team_id"),
                 camel: "teamId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5875,7 +5884,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5885,7 +5894,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "domain",
-                snake: "domain",
+                snake: snake("domain"),
                 camel: "domain",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5900,7 +5909,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "id",
-                snake: "id",
+                snake: snake("id"),
                 camel: "id",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5910,7 +5919,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "name",
-                snake: "name",
+                snake: snake("name"),
                 camel: "name",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5925,7 +5934,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "action_id",
-                snake: "action_id",
+                snake: snake("action_id"),
                 camel: "actionId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5935,7 +5944,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "block_id",
-                snake: "block_id",
+                snake: snake("block_id"),
                 camel: "blockId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5945,7 +5954,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5955,7 +5964,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "value",
-                snake: "value",
+                snake: snake("value"),
                 camel: "value",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5965,7 +5974,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "action_ts",
-                snake: "action_ts",
+                snake: snake("action_ts"),
                 camel: "actionTs",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -5975,7 +5984,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "selected_option",
-                snake: "selected_option",
+                snake: snake("selected_option"),
                 camel: "selectedOption",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -5990,7 +5999,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6000,7 +6009,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6010,7 +6019,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -6020,7 +6029,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "challenge",
-                snake: "challenge",
+                snake: snake("challenge"),
                 camel: "challenge",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6030,7 +6039,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "token",
-                snake: "token",
+                snake: snake("token"),
                 camel: "token",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6045,7 +6054,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6055,7 +6064,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6065,7 +6074,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -6075,7 +6084,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "team_id",
-                snake: "team_id",
+                snake: snake("team_id"),
                 camel: "teamId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6085,7 +6094,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "api_app_id",
-                snake: "api_app_id",
+                snake: snake("api_app_id"),
                 camel: "apiAppId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6095,7 +6104,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event_id",
-                snake: "event_id",
+                snake: snake("event_id"),
                 camel: "eventId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6105,7 +6114,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event_time",
-                snake: "event_time",
+                snake: snake("event_time"),
                 camel: "eventTime",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6115,7 +6124,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event",
-                snake: "event",
+                snake: snake("event"),
                 camel: "event",
                 kind: FieldKind::Object("SlackInnerEvent"),
                 date_time: false,
@@ -6130,7 +6139,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6140,7 +6149,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "subtype",
-                snake: "subtype",
+                snake: snake("subtype"),
                 camel: "subtype",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6150,7 +6159,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "user",
-                snake: "user",
+                snake: snake("user"),
                 camel: "user",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6160,7 +6169,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "text",
-                snake: "text",
+                snake: snake("text"),
                 camel: "text",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6170,7 +6179,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel",
-                snake: "channel",
+                snake: snake("channel"),
                 camel: "channel",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6180,7 +6189,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "channel_type",
-                snake: "channel_type",
+                snake: snake("channel_type"),
                 camel: "channelType",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6190,7 +6199,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "ts",
-                snake: "ts",
+                snake: snake("ts"),
                 camel: "ts",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6200,7 +6209,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "thread_ts",
-                snake: "thread_ts",
+                snake: snake("thread_ts"),
                 camel: "threadTs",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6210,7 +6219,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "event_ts",
-                snake: "event_ts",
+                snake: snake("event_ts"),
                 camel: "eventTs",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6225,7 +6234,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6235,7 +6244,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6245,7 +6254,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -6255,7 +6264,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "delivery",
-                snake: "delivery",
+                snake: snake("delivery"),
                 camel: "delivery",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6265,7 +6274,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "hook_id",
-                snake: "hook_id",
+                snake: snake("hook_id"),
                 camel: "hookId",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6275,7 +6284,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "action",
-                snake: "action",
+                snake: snake("action"),
                 camel: "action",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6290,7 +6299,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6300,7 +6309,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6310,7 +6319,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -6320,7 +6329,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "timestamp",
-                snake: "timestamp",
+                snake: snake("timestamp"),
                 camel: "timestamp",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6330,7 +6339,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "data",
-                snake: "data",
+                snake: snake("data"),
                 camel: "data",
                 kind: FieldKind::Map,
                 date_time: false,
@@ -6345,7 +6354,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
         fields: &[
             Field {
                 wire: "provider",
-                snake: "provider",
+                snake: snake("provider"),
                 camel: "provider",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6355,7 +6364,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "type",
-                snake: "type",
+                snake: snake("type"),
                 camel: "type",
                 kind: FieldKind::Plain,
                 date_time: false,
@@ -6365,7 +6374,7 @@ pub const SCHEMAS: &[ObjectSchema] = &[
             },
             Field {
                 wire: "raw",
-                snake: "raw",
+                snake: snake("raw"),
                 camel: "raw",
                 kind: FieldKind::Map,
                 date_time: false,
