@@ -185,9 +185,7 @@ fn run_setup(
 }
 
 pub fn bench_storage(root: &Path) -> Result<()> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        sh(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
-    }
+    ensure_wrk()?;
     sh(cargo().args([
         "build",
         "--quiet",
