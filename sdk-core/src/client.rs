@@ -244,14 +244,14 @@ impl ClientBuilder {
 /// `http://host:port[/…]` → `http://host:port[/…]/api/v1`.
 fn normalise_base_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = url::Url::parse(trimmed)
+    let parsed = crate::web_url::parse(trimmed)
         .map_err(|e| Error::InvalidInput(format!("base URL {url:?} is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !matches!(parsed.scheme.as_str(), "http" | "https") {
         return Err(Error::InvalidInput(format!(
             "base URL {url:?} must be http or https"
         )));
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
+    if parsed.query_or_fragment {
         return Err(Error::InvalidInput(format!(
             "base URL {url:?} must not have a query or fragment"
         )));

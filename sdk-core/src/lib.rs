@@ -20,6 +20,7 @@ mod request;
 mod retry;
 mod shape;
 mod transport;
+mod web_url;
 pub mod webhooks;
 
 pub use client::{

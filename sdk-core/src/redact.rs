@@ -35,19 +35,13 @@ impl<T: MaybePresent + ?Sized> fmt::Debug for Redacted<'_, T> {
 /// `url` with the password of any `user:pass@` replaced by `[redacted]` (and a user name
 /// alone kept); text that is not a URL is returned unchanged.
 pub(crate) fn url(url: &str) -> String {
-    match ::url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            // Setting a password fails only for URLs that cannot have one (not ours).
-            let _ = u.set_password(Some("[redacted]"));
-            let shown = u.to_string();
-            // Keep the caller's form: no slash added after a bare origin.
-            if !url.ends_with('/') && shown.ends_with('/') && u.path() == "/" {
-                shown[..shown.len() - 1].to_string()
-            } else {
-                shown
-            }
+    match crate::web_url::without_password(url) {
+        // Keep the caller's form: no slash added after a bare origin.
+        Some((shown, root)) if root && !url.ends_with('/') && shown.ends_with('/') => {
+            shown[..shown.len() - 1].to_string()
         }
-        _ => url.to_string(),
+        Some((shown, _)) => shown,
+        None => url.to_string(),
     }
 }
 

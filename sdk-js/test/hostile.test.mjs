@@ -139,6 +139,16 @@ test('a typed answer comes as the server sent it: its key order, fields a newer 
   assert.equal(lead.name, 'Ada é"q"');
 });
 
+test('a base URL is checked before any request: http(s), absolute, no query or fragment; its password never shown', () => {
+  for (const bad of ['ftp://example.com', 'not a url', '/api/v1', 'http://example.com/?', 'http://example.com/#top', 'http://example.com/?a=1']) {
+    assert.throws(() => new CallWaitingAI({ apiKey: KEY, baseURL: bad }), sdk.InvalidRequestError, bad);
+  }
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: 'https://u:s3cret@example.com:8443/proxy/' });
+  assert.equal(client.baseURL, 'https://u:s3cret@example.com:8443/proxy/api/v1');
+  assert.ok(String(client).includes('https://u:%5Bredacted%5D@example.com:8443/proxy/api/v1'), String(client));
+  assert.ok(!String(client).includes('s3cret'));
+});
+
 test('toString never shows a password in the base URL', () => {
   const client = new CallWaitingAI({ apiKey: KEY, baseURL: 'http://user:hunter2@127.0.0.1:9' });
   assert.ok(!String(client).includes('hunter2'), String(client));

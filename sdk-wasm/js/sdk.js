@@ -64,9 +64,9 @@ class NativePage {
 }
 
 /**
- * The platform's URL parser normalises international host names (to punycode) before the core
- * sees them: the module is built without Unicode IDNA tables (see Cargo.toml). What it cannot
- * parse goes to the core as given, which reports it.
+ * The base URL as the platform's URL parser writes it (international host names in punycode),
+ * so that `baseURL` reads as what `fetch` will call. What it cannot parse goes to the core as
+ * given, which reports it (the core checks URLs with the same parser: sdk-core/src/web_url.rs).
  */
 function platformUrl(url) {
   if (typeof url !== 'string') return url;
