@@ -160,8 +160,14 @@ pub fn timeout(value: f64, per_second: f64, unit: &str) -> Result<Duration, Erro
     {
         return Ok(d);
     }
+    // The number as JSON writes it (serde_json's formatter; the browser module carries no
+    // other), NaN and the infinities by name.
+    let got = match number(value) {
+        Value::String(name) => name,
+        n => n.to_string(),
+    };
     Err(Error::InvalidInput(format!(
-        "timeout must be a positive number of {unit} (at most a year), got {value}"
+        "timeout must be a positive number of {unit} (at most a year), got {got}"
     )))
 }
 
