@@ -100,6 +100,38 @@ test('a body that never ends fails at the limit, typed, without holding it', { t
   assert.ok(state.sent < 64 * 1024 * 1024, `${state.sent} bytes were read`);
 });
 
+test('a call that times out rejects at its timeout; the late answer is dropped unread and its connection closed', { timeout: 30_000 }, async (t) => {
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const closed = [];
+  const { url, state } = await rawServer(t, (sock, state) => {
+    sock.on('close', () => closed.push(Date.now()));
+    // Answers late, then sends a body that never ends.
+    setTimeout(() => {
+      if (sock.destroyed) return;
+      sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n');
+      const pump = () => {
+        const chunk = Buffer.alloc(16 * 1024, 0x20);
+        while (!sock.destroyed && sock.write(chunk)) state.sent += chunk.length;
+        if (!sock.destroyed) sock.once('drain', pump);
+      };
+      pump();
+    }, 700);
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0, timeout: 150 });
+  const started = Date.now();
+  const e = await client.leads.retrieve('lead_1').catch((e) => e);
+  assert.ok(e instanceof sdk.APITimeoutError, String(e));
+  assert.ok(Date.now() - started < 650, `rejected after ${Date.now() - started} ms`);
+  for (let i = 0; i < 40 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(closed.length, 1, 'the connection of the timed-out call is closed');
+  assert.ok(closed[0] - started < 3000, `closed after ${closed[0] - started} ms`);
+  assert.ok(state.sent < 16 * 1024 * 1024, `${state.sent} bytes were sent`);
+  assert.deepEqual(unhandled, []);
+});
+
 test('a long error message is cut; the body stays on the error', async (t) => {
   const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'y'.repeat(4 * 1024 * 1024) } });
   const { url } = await rawServer(t, (sock) => {
