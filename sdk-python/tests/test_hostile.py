@@ -106,8 +106,12 @@ def test_ctrl_c_interrupts_a_blocking_call_at_once(tmp_path):
     silent.listen(16)
     port = silent.getsockname()[1]
     script = tmp_path / "hang.py"
+    # Ctrl-C as in a terminal: Python raises KeyboardInterrupt only if SIGINT was not ignored
+    # when it started, and a test runner started in the background (`cmd &`) passes SIGINT
+    # ignored to its children; the script puts Python's own handler back.
     script.write_text(textwrap.dedent(f"""
-        import sys, time
+        import signal, sys, time
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         from callwaitingai import Client
         client = Client(api_key={KEY!r}, base_url="http://127.0.0.1:{port}", timeout=120, max_retries=0)
         print("calling", flush=True)
