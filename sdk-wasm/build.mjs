@@ -54,6 +54,34 @@ mkdirSync(pkg);
 const built = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'callwaitingai_wasm.wasm');
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'callwaitingai_wasm', built]);
 
+// The core's JS snippets (`inline_js`: the fetch helper in sdk-core/src/transport.rs) go into the
+// glue itself, so that the package stays one flat folder (a CDN or a static server serving
+// files by name needs nothing more).
+{
+  const gluePath = join(pkg, 'callwaitingai_wasm.js');
+  let glue = readFileSync(gluePath, 'utf8');
+  const files = [...new Set([...glue.matchAll(/\.\/(snippets\/[\w-]+\/inline\d+\.js)/g)].map((m) => m[1]))];
+  const sources = [];
+  for (const file of files) {
+    const source = readFileSync(join(pkg, file), 'utf8');
+    const names = [...source.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]);
+    sources.push(source.replace(/^export function /gm, 'function ').trim());
+    const quoted = `['"]\\./${file.replace(/[.\/-]/g, '\\$&')}['"]`;
+    // `import { a, b } from './snippets/…'`: the functions are now defined above.
+    glue = glue.replace(new RegExp(`^import \\{ ([\\w, ]+) \\} from ${quoted};?\\n`, 'gm'), (_, used) => {
+      for (const name of used.split(',').map((n) => n.trim())) {
+        if (!names.includes(name)) throw new Error(`${file} does not export function ${name}`);
+      }
+      return '';
+    });
+    // `import * as importN from './snippets/…'` (functions handed to the module as they are).
+    glue = glue.replace(new RegExp(`^import \\* as (\\w+) from ${quoted};?\\n`, 'gm'), (_, ns) => `const ${ns} = { ${names.join(', ')} };\n`);
+  }
+  if (/^import .*\.\/snippets\//m.test(glue)) throw new Error('a snippet import was not inlined');
+  writeFileSync(gluePath, `${sources.join('\n')}\n${glue}`);
+  rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
+}
+
 const wasmFile = join(pkg, 'callwaitingai_wasm_bg.wasm');
 const before = statSync(wasmFile).size;
 // The features rustc enables by default for wasm32-unknown-unknown.

@@ -588,15 +588,20 @@ async fn send(
     timeout: Duration,
     max_bytes: usize,
 ) -> Result<(u16, http::HeaderMap, Vec<u8>)> {
-    let attempt = http.send(req, max_bytes);
-    let timer = retry::sleep(timeout);
-    futures::pin_mut!(attempt);
-    futures::pin_mut!(timer);
-    match futures::future::select(attempt, timer).await {
-        futures::future::Either::Left((r, _)) => r,
-        futures::future::Either::Right(((), _)) => Err(Error::Timeout {
-            message: format!("no response within {timeout:?}"),
-        }),
+    // In the browser module the runtime's own timer aborts the fetch (transport.rs): no Rust
+    // timer future to wake.
+    #[cfg(target_arch = "wasm32")]
+    return http.send(req, max_bytes, timeout).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let attempt = http.send(req, max_bytes);
+        let timer = retry::sleep(timeout);
+        futures::pin_mut!(attempt);
+        futures::pin_mut!(timer);
+        match futures::future::select(attempt, timer).await {
+            futures::future::Either::Left((r, _)) => r,
+            futures::future::Either::Right(((), _)) => Err(crate::transport::timed_out(timeout)),
+        }
     }
 }
 

@@ -30,6 +30,13 @@ fn too_large(status: u16, headers: &http::HeaderMap, limit: usize) -> Error {
     }
 }
 
+/// No answer within the attempt's timeout.
+pub(crate) fn timed_out(timeout: std::time::Duration) -> Error {
+    Error::Timeout {
+        message: format!("no response within {timeout:?}"),
+    }
+}
+
 /// A declared `Content-Length` over the limit.
 fn declared_too_large(headers: &http::HeaderMap, max_bytes: usize) -> bool {
     headers
@@ -118,6 +125,8 @@ mod native {
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
+    use std::time::Duration;
+
     use js_sys::{Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
@@ -125,12 +134,52 @@ mod wasm {
     use super::{Answer, HttpRequest, declared_too_large, too_large};
     use crate::error::{Error, Result};
 
-    #[wasm_bindgen::prelude::wasm_bindgen]
+    // One attempt in one call across the boundary (each crossing, each promise awaited from
+    // Rust, costs): the runtime's `fetch` with the options built here, then the status, every
+    // header as one `name:value` line (a fetch `Headers` holds no line break), and the whole
+    // body when its declared length is within the limit (one `arrayBuffer()`, what runtimes are
+    // quickest at). Otherwise the `Response` too, for Rust to read chunk by chunk (an endless
+    // body is cut at the limit) or to refuse (a declared length over the limit).
+    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
+  return fetch(url, { method, headers: JSON.parse(headers), body, signal: controller.signal }).then((res) => {
+    let head = '';
+    for (const [name, value] of res.headers) head += name + ':' + value + '\n';
+    const declared = res.headers.get('content-length');
+    if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
+      return res.arrayBuffer().then((buffer) => [res.status, head, new Uint8Array(buffer), null]);
+    }
+    return [res.status, head, null, res];
+  });
+}
+export function callwaitingai_abort_after(controller, ms) {
+  return setTimeout(() => controller.abort(), Math.min(ms, 2147483647));
+}
+"#)]
     extern "C" {
         /// The global `fetch` of whatever runtime this is (a window, a worker, Node, Deno…),
-        /// called with the URL and the options (no `Request` object to build first).
-        #[wasm_bindgen(js_name = fetch)]
-        fn global_fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
+        /// as described above; resolves to `[status, head, body | null, response | null]`.
+        #[wasm_bindgen(js_name = callwaitingai_fetch)]
+        fn fetch_answer(
+            url: &str,
+            method: &str,
+            headers: &str,
+            body: Option<&str>,
+            controller: &web_sys::AbortController,
+            max_bytes: f64,
+        ) -> js_sys::Promise;
+
+        /// Aborts the controller after `ms` milliseconds (the attempt's timeout; a runtime's
+        /// timer holds at most 2^31 - 1 ms): the timer's id.
+        #[wasm_bindgen(js_name = callwaitingai_abort_after)]
+        fn abort_after(controller: &web_sys::AbortController, ms: f64) -> JsValue;
+    }
+
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        /// The runtime's global `clearTimeout`.
+        #[wasm_bindgen(js_name = clearTimeout)]
+        fn clear_timeout(id: &JsValue);
     }
 
     /// How browsers word a refused fetch: Chromium, Firefox, Safari.
@@ -144,16 +193,50 @@ mod wasm {
     #[derive(Clone)]
     pub(crate) struct Http;
 
-    /// Aborts the fetch when the attempt is dropped before it finished (a timeout, the caller's
-    /// abort, a body over the limit), and only then: a completed request is left alone.
-    struct AbortOnDrop(Option<web_sys::AbortController>);
+    /// One attempt's controller and timer. Dropped, it stops the timer, and aborts the fetch
+    /// unless it finished: a timeout, the caller's abort, a body over the limit abort it; a
+    /// completed request is left alone.
+    struct Attempt {
+        controller: web_sys::AbortController,
+        timer: JsValue,
+        finished: bool,
+    }
 
-    impl Drop for AbortOnDrop {
+    impl Attempt {
+        /// A failure of the fetch or of reading its body: a timeout when the timer fired (only
+        /// the timer aborts while the attempt is awaited).
+        fn failed(&self, e: JsValue, timeout: Duration) -> Error {
+            if self.controller.signal().aborted() {
+                return super::timed_out(timeout);
+            }
+            fetch_error(e)
+        }
+    }
+
+    impl Drop for Attempt {
         fn drop(&mut self) {
-            if let Some(c) = self.0.take() {
-                c.abort();
+            clear_timeout(&self.timer);
+            if !self.finished {
+                self.controller.abort();
             }
         }
+    }
+
+    /// The `name:value` lines the fetch helper wrote, as a header map (a header the `http`
+    /// crate cannot hold is left out, as it was with reqwest).
+    fn header_map(head: &str) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        for line in head.lines() {
+            if let Some((k, v)) = line.split_once(':')
+                && let (Ok(k), Ok(v)) = (
+                    http::HeaderName::from_bytes(k.as_bytes()),
+                    http::HeaderValue::from_str(v),
+                )
+            {
+                map.append(k, v);
+            }
+        }
+        map
     }
 
     impl Http {
@@ -163,89 +246,76 @@ mod wasm {
             Ok(Http)
         }
 
-        pub(crate) async fn send(&self, req: HttpRequest<'_>, max_bytes: usize) -> Result<Answer> {
-            let init = web_sys::RequestInit::new();
-            init.set_method(req.method);
-            // A plain object, not a `Headers`: cheaper to build, the same to fetch (names are
-            // distinct here: the client checked the caller's extra headers).
-            let headers = js_sys::Object::new();
-            for (k, v) in req.headers {
-                Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v))
-                    .map_err(js_invalid)?;
-            }
-            init.set_headers(&headers);
-            if let Some(body) = req.body {
-                init.set_body(&JsValue::from_str(body));
-            }
+        pub(crate) async fn send(
+            &self,
+            req: HttpRequest<'_>,
+            max_bytes: usize,
+            timeout: Duration,
+        ) -> Result<Answer> {
+            // `[[name, value], …]`, a `HeadersInit` as JSON.
+            let headers = serde_json::to_string(&req.headers)
+                .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
             let controller = web_sys::AbortController::new().map_err(js_invalid)?;
-            init.set_signal(Some(&controller.signal()));
-            let mut guard = AbortOnDrop(Some(controller));
-            let res: web_sys::Response = JsFuture::from(global_fetch(req.url, &init))
-                .await
-                .map_err(fetch_error)?
-                .dyn_into()
-                .map_err(|_| connection("fetch() did not return a Response".into(), false))?;
-            let status = res.status();
-            let mut map = http::HeaderMap::new();
-            if let Ok(Some(entries)) = js_sys::try_iter(res.headers().as_ref()) {
-                for entry in entries.flatten() {
-                    let pair: js_sys::Array = entry.unchecked_into();
-                    let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string())
-                    else {
-                        continue;
-                    };
-                    if let (Ok(k), Ok(v)) = (
-                        http::HeaderName::from_bytes(k.as_bytes()),
-                        http::HeaderValue::from_str(&v),
-                    ) {
-                        map.append(k, v);
-                    }
-                }
-            }
+            let timer = abort_after(&controller, timeout.as_millis() as f64);
+            let mut attempt = Attempt {
+                controller,
+                timer,
+                finished: false,
+            };
+            let answer: js_sys::Array = JsFuture::from(fetch_answer(
+                req.url,
+                req.method,
+                &headers,
+                req.body,
+                &attempt.controller,
+                max_bytes as f64,
+            ))
+            .await
+            .map_err(|e| attempt.failed(e, timeout))?
+            .unchecked_into();
+            let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+            let map = header_map(&answer.get(1).as_string().unwrap_or_default());
             if declared_too_large(&map, max_bytes) {
                 return Err(too_large(status, &map, max_bytes));
             }
-            let declared = map
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<usize>().ok());
-            // A declared length within the limit: the whole body at once (one promise, what
-            // the runtime is quickest at). Otherwise chunk by chunk, so that an endless body
-            // is cut at the limit.
-            let mut out = Vec::new();
-            if declared.is_some() {
-                let buffer = JsFuture::from(res.array_buffer().map_err(fetch_error)?)
-                    .await
-                    .map_err(fetch_error)?;
-                let bytes = Uint8Array::new(&buffer);
+            let whole = answer.get(2);
+            let out = if !whole.is_null() {
+                let bytes: Uint8Array = whole.unchecked_into();
                 if bytes.length() as usize > max_bytes {
                     return Err(too_large(status, &map, max_bytes));
                 }
-                out = bytes.to_vec();
-            } else if let Some(stream) = res.body() {
-                let reader: web_sys::ReadableStreamDefaultReader =
-                    stream.get_reader().unchecked_into();
-                loop {
-                    let chunk = JsFuture::from(reader.read()).await.map_err(fetch_error)?;
-                    if Reflect::get(&chunk, &JsValue::from_str("done"))
-                        .map(|d| d.is_truthy())
-                        .unwrap_or(true)
-                    {
-                        break;
+                bytes.to_vec()
+            } else {
+                let res: web_sys::Response = answer.get(3).unchecked_into();
+                let mut out = Vec::new();
+                if let Some(stream) = res.body() {
+                    let reader: web_sys::ReadableStreamDefaultReader =
+                        stream.get_reader().unchecked_into();
+                    loop {
+                        let chunk = JsFuture::from(reader.read())
+                            .await
+                            .map_err(|e| attempt.failed(e, timeout))?;
+                        if Reflect::get(&chunk, &JsValue::from_str("done"))
+                            .map(|d| d.is_truthy())
+                            .unwrap_or(true)
+                        {
+                            break;
+                        }
+                        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
+                            .map_err(fetch_error)?;
+                        let bytes: Uint8Array = value.unchecked_into();
+                        let len = bytes.length() as usize;
+                        if out.len().saturating_add(len) > max_bytes {
+                            return Err(too_large(status, &map, max_bytes));
+                        }
+                        let at = out.len();
+                        out.resize(at + len, 0);
+                        bytes.copy_to(&mut out[at..]);
                     }
-                    let value =
-                        Reflect::get(&chunk, &JsValue::from_str("value")).map_err(fetch_error)?;
-                    let bytes: Uint8Array = value.unchecked_into();
-                    let len = bytes.length() as usize;
-                    if out.len().saturating_add(len) > max_bytes {
-                        return Err(too_large(status, &map, max_bytes));
-                    }
-                    let at = out.len();
-                    out.resize(at + len, 0);
-                    bytes.copy_to(&mut out[at..]);
                 }
-            }
-            guard.0 = None; // finished: nothing to abort
+                out
+            };
+            attempt.finished = true;
             Ok((status, map, out))
         }
     }

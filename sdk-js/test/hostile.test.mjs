@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { NATIVE, sdk } from '../test-support/sdk.mjs';
 import { KEY } from '../test-support/helpers.mjs';
@@ -130,6 +132,38 @@ test('a call that times out rejects at its timeout; the late answer is dropped u
   assert.ok(closed[0] - started < 3000, `closed after ${closed[0] - started} ms`);
   assert.ok(state.sent < 16 * 1024 * 1024, `${state.sent} bytes were sent`);
   assert.deepEqual(unhandled, []);
+});
+
+test('a body that stalls midway rejects at the timeout, as an APITimeoutError', { timeout: 30_000 }, async (t) => {
+  const closed = [];
+  const { url } = await rawServer(t, (sock) => {
+    sock.on('close', () => closed.push(Date.now()));
+    // No declared length: the body is read as it comes, and stops coming.
+    sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"id"\r\n');
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0, timeout: 300 });
+  const started = Date.now();
+  const e = await client.leads.retrieve('lead_1').catch((e) => e);
+  assert.ok(e instanceof sdk.APITimeoutError, String(e));
+  assert.ok(Date.now() - started < 2000, `rejected after ${Date.now() - started} ms`);
+  for (let i = 0; i < 30 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(closed.length, 1, 'the connection of the timed-out call is closed');
+});
+
+test('a finished call leaves nothing behind: the process exits at once, not at the timeout', { timeout: 30_000 }, async (t) => {
+  const { url } = await rawServer(t, ok);
+  const { execFile } = await import('node:child_process');
+  const script = `
+    const sdk = await import(${JSON.stringify(pathToFileURL(path.resolve(process.env.CALLWAITINGAI_SDK_ENTRY)).href)});
+    const client = new sdk.CallWaitingAI({ apiKey: ${JSON.stringify(KEY)}, baseURL: ${JSON.stringify(url)}, timeout: 20000 });
+    const deleted = await client.leads.delete('lead_1');
+    if (deleted.deleted !== true) throw new Error('not deleted');
+  `;
+  const started = Date.now();
+  await new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], (err, _out, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve())),
+  );
+  assert.ok(Date.now() - started < 10_000, `the process exited after ${Date.now() - started} ms`);
 });
 
 test('a long error message is cut; the body stays on the error', async (t) => {
