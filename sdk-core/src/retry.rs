@@ -29,13 +29,13 @@ pub fn retry_after_at(headers: &http::HeaderMap, now: web_time::SystemTime) -> O
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    if let Some(ms) = read("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+    if let Some(ms) = read("retry-after-ms").and_then(decimal)
         && let Some(d) = non_negative_secs(ms / 1000.0)
     {
         return Some(d);
     }
     let value = read("retry-after")?;
-    if let Ok(secs) = value.parse::<f64>() {
+    if let Some(secs) = decimal(value) {
         return non_negative_secs(secs);
     }
     // An HTTP date: the wait is the time until then.
@@ -43,6 +43,27 @@ pub fn retry_after_at(headers: &http::HeaderMap, now: web_time::SystemTime) -> O
     let since_epoch = when.duration_since(std::time::UNIX_EPOCH).ok()?;
     let now = now.duration_since(web_time::UNIX_EPOCH).ok()?;
     Some(since_epoch.saturating_sub(now))
+}
+
+/// A number as these headers write it, `120` or `1500.5` (digits, an optional fraction): no
+/// sign, exponent, `inf` or `NaN`. Read without a float parser, which the browser module would
+/// carry for this alone; a fraction's digits after the ninth (below a nanosecond) are ignored.
+fn decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let mut value = 0.0f64;
+    for b in whole.bytes() {
+        value = value * 10.0 + f64::from(b - b'0');
+    }
+    let mut scale = 1.0f64;
+    for b in fraction.bytes().take(9) {
+        scale /= 10.0;
+        value += f64::from(b - b'0') * scale;
+    }
+    Some(value)
 }
 
 /// A finite, non-negative number of seconds as a `Duration`, capped (a server cannot make
@@ -110,6 +131,42 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
         h.insert("retry-after", "-1".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn retry_after_numbers_are_digits_with_an_optional_fraction() {
+        let wait = |name: &'static str, v: &str| {
+            let mut h = http::HeaderMap::new();
+            h.insert(name, v.parse().unwrap());
+            retry_after(&h)
+        };
+        assert_eq!(wait("retry-after", "05"), Some(Duration::from_secs(5)));
+        assert_eq!(wait("retry-after", " 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            wait("retry-after", "1.5"),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            wait("retry-after-ms", "1500.5"),
+            Some(Duration::from_micros(1_500_500))
+        );
+        assert_eq!(
+            wait("retry-after-ms", ".5"),
+            Some(Duration::from_micros(500))
+        );
+        assert_eq!(
+            wait("retry-after-ms", "250."),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            wait("retry-after", "99999999999999999999"),
+            Some(Duration::from_secs(1_000_000_000)),
+            "capped"
+        );
+        for v in ["", ".", "+5", "-5", "1e3", "inf", "NaN", "0x10", "1.2.3"] {
+            assert_eq!(wait("retry-after", v), None, "{v:?}");
+            assert_eq!(wait("retry-after-ms", v), None, "{v:?}");
+        }
     }
 
     #[test]
