@@ -137,8 +137,9 @@ mod wasm {
     // One attempt in one call across the boundary (each crossing, each promise awaited from
     // Rust, costs): the runtime's `fetch` with the options built here, then the status, every
     // header as one `name:value` line (a fetch `Headers` holds no line break), and the whole
-    // body when its declared length is within the limit (one `arrayBuffer()`, what runtimes are
-    // quickest at). Otherwise the `Response` too, for Rust to read chunk by chunk (an endless
+    // body when its declared length is within the limit and it is not compressed (one
+    // `arrayBuffer()`, what runtimes are quickest at; a small gzip body can inflate to
+    // gigabytes). Otherwise the `Response` too, for Rust to read chunk by chunk (an endless
     // body is cut at the limit) or to refuse (a declared length over the limit).
     #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
@@ -146,7 +147,10 @@ export function callwaitingai_fetch(url, method, headers, body, controller, maxB
     let head = '';
     for (const [name, value] of res.headers) head += name + ':' + value + '\n';
     const declared = res.headers.get('content-length');
-    if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
+    // A compressed body's declared length is not what it inflates to: read it as it comes.
+    // (A browser shows Content-Encoding only for the same origin or when the server exposes it.)
+    const encoded = res.headers.has('content-encoding');
+    if (declared !== null && !encoded && /^[0-9]{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
       return res.arrayBuffer().then((buffer) => [res.status, head, new Uint8Array(buffer), null]);
     }
     return [res.status, head, null, res];

@@ -102,6 +102,35 @@ test('a body that never ends fails at the limit, typed, without holding it', { t
   assert.ok(state.sent < 64 * 1024 * 1024, `${state.sent} bytes were read`);
 });
 
+test('a small gzip body that inflates past the limit is cut there, never held whole', { timeout: 60_000 }, async (t) => {
+  const { createGzip } = await import('node:zlib');
+  // 512 MiB of spaces, about 0.5 MiB compressed (made a MiB at a time, so that this test
+  // holds no big buffer itself), its compressed length declared.
+  const gzip = createGzip({ level: 9 });
+  const parts = [];
+  gzip.on('data', (part) => parts.push(part));
+  const ended = new Promise((resolve) => gzip.on('end', resolve));
+  const mib = Buffer.alloc(1024 * 1024, 0x20);
+  for (let i = 0; i < 512; i++) gzip.write(mib);
+  gzip.end();
+  await ended;
+  const bomb = Buffer.concat(parts);
+  const { url } = await rawServer(t, (sock) => {
+    sock.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: ${bomb.length}\r\n\r\n`);
+    sock.end(bomb);
+  });
+  let peak = 0;
+  const sample = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+  }, 1);
+  t.after(() => clearInterval(sample));
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  const e = await client.leads.retrieve('lead_1').catch((e) => e);
+  clearInterval(sample);
+  assert.ok(e instanceof sdk.CallWaitingAIError, String(e));
+  assert.ok(peak < 128 * 1024 * 1024, `${(peak / 1048576).toFixed(0)} MiB of buffers at the peak`);
+});
+
 test('a call that times out rejects at its timeout; the late answer is dropped unread and its connection closed', { timeout: 30_000 }, async (t) => {
   const unhandled = [];
   const onUnhandled = (e) => unhandled.push(e);
