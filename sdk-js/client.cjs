@@ -72,6 +72,18 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     return out[key];
   }
 
+  /** A call's `{ data, response }`, the response read from the native outcome only when asked
+   * for (the browser module builds it then). */
+  function answered(out) {
+    const data = unwrap(out, 'data');
+    return {
+      data,
+      get response() {
+        return out.response;
+      },
+    };
+  }
+
   /**
    * Starts a native call with the options' `signal` (an `AbortSignal`) wired to the core: when
    * it fires (or has fired), the call stops, retries included, and rejects with
@@ -246,7 +258,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
           );
         }
         return new APIPromise(
-          logged(client, id, abortable(options, (rest, abort) => client._native.request(id, ids, query ?? null, body ?? null, json(rest), true, abort)).then((out) => ({ data: unwrap(out, 'data'), response: out.response }))),
+          logged(client, id, abortable(options, (rest, abort) => client._native.request(id, ids, query ?? null, body ?? null, json(rest), true, abort)).then(answered)),
         );
       };
       target[verb] = (...args) => {
@@ -333,10 +345,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
         return new APIPromise(
-          abortable(options, (rest, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, json(rest), false, abort)).then((out) => ({
-            data: unwrap(out, 'data'),
-            response: out.response,
-          })),
+          abortable(options, (rest, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, json(rest), false, abort)).then(answered),
         );
       } catch (e) {
         return new APIPromise(Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message))));

@@ -720,7 +720,12 @@ fn decode<T: DeserializeOwned>(
         message: e.to_string(),
         request_id: request_id(&headers),
     })?;
-    Ok(Response {
+    Ok(respond(data, status, headers))
+}
+
+/// A successful response: the body with what the status and headers say.
+pub(crate) fn respond<T>(data: T, status: u16, headers: http::HeaderMap) -> Response<T> {
+    Response {
         data,
         status,
         request_id: request_id(&headers),
@@ -729,7 +734,7 @@ fn decode<T: DeserializeOwned>(
             .get("idempotent-replayed")
             .is_some_and(|v| v.as_bytes() == b"true"),
         headers,
-    })
+    }
 }
 
 fn api_error(status: u16, headers: http::HeaderMap, bytes: &[u8]) -> Error {

@@ -30,6 +30,37 @@ fn too_large(status: u16, headers: &http::HeaderMap, limit: usize) -> Error {
     }
 }
 
+/// Headers written as `name:value` lines (how the fetch helper hands them over, and how the
+/// browser module hands a response's headers to JavaScript: [`head_text`]) as a header map; a
+/// line the `http` crate cannot hold is left out (as reqwest leaves such a header out).
+pub(crate) fn parse_head(head: &str) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for line in head.lines() {
+        if let Some((k, v)) = line.split_once(':')
+            && let (Ok(k), Ok(v)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                http::HeaderValue::from_str(v),
+            )
+        {
+            map.append(k, v);
+        }
+    }
+    map
+}
+
+/// Headers as `name:value` lines, one per value (a value that is not UTF-8 read lossily):
+/// what [`parse_head`] reads.
+pub(crate) fn head_text(headers: &http::HeaderMap) -> String {
+    let mut text = String::new();
+    for (k, v) in headers {
+        text.push_str(k.as_str());
+        text.push(':');
+        text.push_str(&String::from_utf8_lossy(v.as_bytes()));
+        text.push('\n');
+    }
+    text
+}
+
 /// No answer within the attempt's timeout.
 pub(crate) fn timed_out(timeout: std::time::Duration) -> Error {
     Error::Timeout {
@@ -226,23 +257,6 @@ export function callwaitingai_abort_after(controller, ms) {
         }
     }
 
-    /// The `name:value` lines the fetch helper wrote, as a header map (a header the `http`
-    /// crate cannot hold is left out, as it was with reqwest).
-    fn header_map(head: &str) -> http::HeaderMap {
-        let mut map = http::HeaderMap::new();
-        for line in head.lines() {
-            if let Some((k, v)) = line.split_once(':')
-                && let (Ok(k), Ok(v)) = (
-                    http::HeaderName::from_bytes(k.as_bytes()),
-                    http::HeaderValue::from_str(v),
-                )
-            {
-                map.append(k, v);
-            }
-        }
-        map
-    }
-
     impl Http {
         /// Browsers set `User-Agent` themselves; the SDK's name goes in
         /// `X-CallWaitingAI-Client`.
@@ -278,7 +292,7 @@ export function callwaitingai_abort_after(controller, ms) {
             .map_err(|e| attempt.failed(e, timeout))?
             .unchecked_into();
             let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-            let map = header_map(&answer.get(1).as_string().unwrap_or_default());
+            let map = super::parse_head(&answer.get(1).as_string().unwrap_or_default());
             if declared_too_large(&map, max_bytes) {
                 return Err(too_large(status, &map, max_bytes));
             }
@@ -372,5 +386,29 @@ export function callwaitingai_abort_after(controller, ms) {
             );
         }
         connection(message, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{head_text, parse_head};
+
+    #[test]
+    fn headers_as_lines_read_back_the_same() {
+        let mut h = http::HeaderMap::new();
+        h.insert("date", "Thu, 26 Nov 2026 21:37:24 GMT".parse().unwrap());
+        h.append("set-cookie", "a=1".parse().unwrap());
+        h.append("set-cookie", "b=2; Path=/".parse().unwrap());
+        h.insert("x-empty", "".parse().unwrap());
+        h.insert("x-request-id", "req_1".parse().unwrap());
+        assert_eq!(parse_head(&head_text(&h)), h);
+    }
+
+    #[test]
+    fn lines_a_header_map_cannot_hold_are_left_out() {
+        let h = parse_head("ok:1\nbad name:2\nno colon\n:empty-name\nx-ok:a:b\n");
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert_eq!(h["ok"], "1");
+        assert_eq!(h["x-ok"], "a:b");
     }
 }

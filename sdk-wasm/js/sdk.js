@@ -106,7 +106,19 @@ class NativeClient {
   }
 
   async request(op, ids, query, body, opts, typed, abort) {
-    return JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed, abort ?? undefined));
+    const out = JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed, abort ?? undefined));
+    if (out.head === undefined) return out; // {error}
+    // The response's fields are built by the core from the status and headers when first read
+    // (`.withResponse()`); most calls never read them.
+    const { status, head } = out;
+    let response;
+    return {
+      data: out.data,
+      get response() {
+        if (response === undefined) response = JSON.parse(wasm.responseFields(status, head));
+        return response;
+      },
+    };
   }
 
   async list(op, ids, query, opts, typed, abort) {

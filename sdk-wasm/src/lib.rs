@@ -130,11 +130,21 @@ impl NativeClient {
             };
             Ok(match bindings::abort::run(abort, sent).await {
                 // The body as the server sent it (checked by the core): the runtime's
-                // `JSON.parse` reads it once, as it would a bare `fetch`'s.
-                Ok((data, response)) => JsValue::from_str(&format!(
-                    "{{\"response\":{response},\"data\":{}}}",
-                    data.get()
-                )),
+                // `JSON.parse` reads it once, as it would a bare `fetch`'s. The response's
+                // fields are built from the status and headers only when asked for
+                // (`responseFields`).
+                Ok((data, status, head)) => {
+                    let head = Value::String(head).to_string();
+                    let mut text = String::with_capacity(data.get().len() + head.len() + 32);
+                    text.push_str("{\"data\":");
+                    text.push_str(data.get());
+                    text.push_str(",\"status\":");
+                    text.push_str(&status.to_string());
+                    text.push_str(",\"head\":");
+                    text.push_str(&head);
+                    text.push('}');
+                    JsValue::from_str(&text)
+                }
                 Err(e) => failed(&e),
             })
         })
@@ -286,6 +296,13 @@ pub struct NativeWebhook {
 }
 
 /// A verifier for one secret, or the failure's JSON text.
+/// What a successful call's response said besides its body (`.withResponse()`), as JSON text:
+/// built from the status and the `head` a call answered with, when first asked for.
+#[wasm_bindgen(js_name = responseFields)]
+pub fn response_fields(status: u16, head: &str) -> String {
+    bindings::response_fields_of(Style::JavaScript, status, head).to_string()
+}
+
 #[wasm_bindgen(js_name = createWebhook)]
 pub fn create_webhook(secret: &str) -> JsValue {
     match hooks::webhook(Style::JavaScript, secret) {

@@ -88,25 +88,19 @@ impl Call {
         Ok((named(self.style, self.op.response, res.data), meta))
     }
 
-    /// Like [`send`](Self::send), the body as the JSON text the server sent (checked, not
-    /// re-encoded): for the bindings that hand JSON text to their runtime's own parser.
-    pub async fn send_text(self, client: &Client) -> Result<(Box<RawValue>, Value)> {
-        // The browser module never speaks Python (and so carries one copy of the request path).
-        #[cfg(not(target_arch = "wasm32"))]
-        if self.style == Style::Python {
-            let (data, meta) = self.send(client).await?;
-            let text = serde_json::value::to_raw_value(&data)
-                .map_err(|e| Error::InvalidInput(format!("cannot encode the answer: {e}")))?;
-            return Ok((text, meta));
-        }
+    /// Like [`send`](Self::send), for JavaScript: the body as the JSON text the server sent
+    /// (checked, not re-encoded), for the runtime's own parser, with the status and the headers
+    /// as `name:value` lines, from which [`super::response_fields_of`] builds the response's
+    /// fields when they are asked for (most calls never ask).
+    pub async fn send_text(self, client: &Client) -> Result<(Box<RawValue>, u16, String)> {
         let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
         let req = crate::request::prepared(self.op.id, &ids, self.query, self.body);
         let res = crate::Request::<Box<RawValue>>::new(client, req)
             .options(self.opts)
             .send_with_response()
             .await?;
-        let meta = super::response_fields(self.style, &res);
-        Ok((res.data, meta))
+        let head = crate::transport::head_text(&res.headers);
+        Ok((res.data, res.status, head))
     }
 
     /// Sends a list operation: its first page (items as the wire has them: see [`named`]) and

@@ -88,6 +88,14 @@ pub fn response_fields<T>(style: Style, r: &crate::Response<T>) -> Value {
     Value::Object(m)
 }
 
+/// [`response_fields`] of a successful response known by its status and its headers as
+/// `name:value` lines ([`crate::transport::head_text`]): what the browser module builds only
+/// when `.withResponse()` asks for it.
+pub fn response_fields_of(style: Style, status: u16, head: &str) -> Value {
+    let headers = crate::transport::parse_head(head);
+    response_fields(style, &crate::client::respond((), status, headers))
+}
+
 /// A number a binding received, as JSON: NaN and the infinities become the strings `"NaN"`,
 /// `"Infinity"`, `"-Infinity"` (JSON has no such numbers), which option checks then refuse.
 pub fn number(n: f64) -> Value {
