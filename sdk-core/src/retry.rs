@@ -140,29 +140,22 @@ mod tests {
             h.insert(name, v.parse().unwrap());
             retry_after(&h)
         };
-        assert_eq!(wait("retry-after", "05"), Some(Duration::from_secs(5)));
-        assert_eq!(wait("retry-after", " 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(
-            wait("retry-after", "1.5"),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            wait("retry-after-ms", "1500.5"),
-            Some(Duration::from_micros(1_500_500))
-        );
-        assert_eq!(
-            wait("retry-after-ms", ".5"),
-            Some(Duration::from_micros(500))
-        );
-        assert_eq!(
-            wait("retry-after-ms", "250."),
-            Some(Duration::from_millis(250))
-        );
-        assert_eq!(
-            wait("retry-after", "99999999999999999999"),
-            Some(Duration::from_secs(1_000_000_000)),
-            "capped"
-        );
+        for (name, value, expected) in [
+            ("retry-after", "05", Duration::from_secs(5)),
+            ("retry-after", " 7 ", Duration::from_secs(7)),
+            ("retry-after", "1.5", Duration::from_millis(1500)),
+            ("retry-after-ms", "1500.5", Duration::from_micros(1_500_500)),
+            ("retry-after-ms", ".5", Duration::from_micros(500)),
+            ("retry-after-ms", "250.", Duration::from_millis(250)),
+            // capped
+            (
+                "retry-after",
+                "99999999999999999999",
+                Duration::from_secs(1_000_000_000),
+            ),
+        ] {
+            assert_eq!(wait(name, value), Some(expected), "{name}: {value:?}");
+        }
         for v in ["", ".", "+5", "-5", "1e3", "inf", "NaN", "0x10", "1.2.3"] {
             assert_eq!(wait("retry-after", v), None, "{v:?}");
             assert_eq!(wait("retry-after-ms", v), None, "{v:?}");

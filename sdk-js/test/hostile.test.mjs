@@ -37,6 +37,11 @@ async function rawServer(t, reply) {
   return { url: `http://127.0.0.1:${server.address().port}`, heads, state, server };
 }
 
+/** Waits up to 4 s for a connection's close time to land in `closed`. */
+async function untilClosed(closed) {
+  for (let i = 0; i < 40 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** A well-formed answer to a delete (a `DeletedObject`). */
 const DELETED = '{"id":"lead_1","deleted":true}';
 const ok = (sock) => sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${DELETED.length}\r\n\r\n${DELETED}`);
@@ -156,7 +161,7 @@ test('a call that times out rejects at its timeout; the late answer is dropped u
   const e = await client.leads.retrieve('lead_1').catch((e) => e);
   assert.ok(e instanceof sdk.APITimeoutError, String(e));
   assert.ok(Date.now() - started < 650, `rejected after ${Date.now() - started} ms`);
-  for (let i = 0; i < 40 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await untilClosed(closed);
   assert.equal(closed.length, 1, 'the connection of the timed-out call is closed');
   assert.ok(closed[0] - started < 3000, `closed after ${closed[0] - started} ms`);
   assert.ok(state.sent < 16 * 1024 * 1024, `${state.sent} bytes were sent`);
@@ -175,7 +180,7 @@ test('a body that stalls midway rejects at the timeout, as an APITimeoutError', 
   const e = await client.leads.retrieve('lead_1').catch((e) => e);
   assert.ok(e instanceof sdk.APITimeoutError, String(e));
   assert.ok(Date.now() - started < 2000, `rejected after ${Date.now() - started} ms`);
-  for (let i = 0; i < 30 && closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await untilClosed(closed);
   assert.equal(closed.length, 1, 'the connection of the timed-out call is closed');
 });
 
