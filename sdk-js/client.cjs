@@ -87,11 +87,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
   /**
    * Starts a native call with the options' `signal` (an `AbortSignal`) wired to the core: when
    * it fires (or has fired), the call stops, retries included, and rejects with
-   * `APIUserAbortError`. `start(rest, abortId)` gets the other options.
+   * `APIUserAbortError`. `start(optionsJson, abortId)` gets the other options as JSON text
+   * (encoded first: an option JSON cannot hold fails before anything is registered).
    */
   function abortable(options, start) {
     const { signal, ...rest } = options ?? {};
-    if (signal == null) return start(rest, null);
+    const optionsJson = json(rest);
+    if (signal == null) return start(optionsJson, null);
     if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
       throw invalid('signal must be an AbortSignal');
     }
@@ -99,13 +101,26 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     const onAbort = () => native.abort(id);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    return start(rest, id).finally(() => signal.removeEventListener('abort', onAbort));
+    return start(optionsJson, id).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   /** Options as JSON text; NaN and the infinities as strings (JSON would make them null and
-   * silently drop a bad option), so that the core refuses them like any other bad value. */
+   * silently drop a bad option), so that the core refuses them like any other bad value; a
+   * BigInt as the number it is (a string beyond 2^53, refused as a number). */
   function json(v) {
-    return v == null ? null : JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+    if (v == null) return null;
+    try {
+      return JSON.stringify(v, (_, x) =>
+        typeof x === 'number' && !Number.isFinite(x)
+          ? String(x)
+          : typeof x === 'bigint'
+            ? Number.isSafeInteger(Number(x)) ? Number(x) : String(x)
+            : x,
+      );
+    } catch (e) {
+      // A cycle: typed like any other bad input.
+      throw invalid(`cannot send these options or parameters as JSON: ${e && e.message}`);
+    }
   }
 
   if (native.enableLogging && env('CALLWAITINGAI_LOG')) {
@@ -252,13 +267,13 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         if (listOf) {
           return new PagePromise(() =>
             logged(client, id, (async () => {
-              const out = await abortable(options, (rest, abort) => client._native.list(id, ids, query ?? null, json(rest), true, abort));
+              const out = await abortable(options, (opts, abort) => client._native.list(id, ids, query ?? null, opts, true, abort));
               return { data: new Page(unwrap(out, 'page')), response: out.response };
             })()),
           );
         }
         return new APIPromise(
-          logged(client, id, abortable(options, (rest, abort) => client._native.request(id, ids, query ?? null, body ?? null, json(rest), true, abort)).then(answered)),
+          logged(client, id, abortable(options, (opts, abort) => client._native.request(id, ids, query ?? null, body ?? null, opts, true, abort)).then(answered)),
         );
       };
       target[verb] = (...args) => {
@@ -345,7 +360,7 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
         return new APIPromise(
-          abortable(options, (rest, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, json(rest), false, abort)).then(answered),
+          abortable(options, (opts, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, opts, false, abort)).then(answered),
         );
       } catch (e) {
         return new APIPromise(Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message))));

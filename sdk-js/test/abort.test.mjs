@@ -53,3 +53,16 @@ test('a signal that is not an AbortSignal is invalid input', async (t) => {
   const client = new CallWaitingAI({ apiKey: KEY, baseURL: base });
   await assert.rejects(client.leads.list({}, { signal: 'stop' }), InvalidRequestError);
 });
+
+test('a call refused for its options leaves no listener on the signal', async (t) => {
+  const { getEventListeners } = await import('node:events');
+  const base = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: base });
+  const controller = new AbortController();
+  // A cycle: JSON cannot hold it, so the options fail before the call starts.
+  const cycle = {};
+  cycle.self = cycle;
+  await assert.rejects(client.leads.list({}, { signal: controller.signal, timeout: cycle }), InvalidRequestError);
+  await assert.rejects(client.leads.create({ name: 'x' }, { signal: controller.signal, timeout: cycle }), InvalidRequestError);
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+});

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { NATIVE, sdk } from '../test-support/sdk.mjs';
-import { KEY } from '../test-support/helpers.mjs';
+import { KEY, startServer } from '../test-support/helpers.mjs';
 
 const { default: CallWaitingAI, APIError, BadRequestError, InvalidRequestError } = sdk;
 
@@ -198,6 +198,19 @@ test('a finished call leaves nothing behind: the process exits at once, not at t
     execFile(process.execPath, ['--input-type=module', '-e', script], (err, _out, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve())),
   );
   assert.ok(Date.now() - started < 10_000, `the process exited after ${Date.now() - started} ms`);
+});
+
+test('a BigInt parameter or option is sent as the number it is, in both packages', async (t) => {
+  const url = await startServer(t);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  await client.leads.create({ name: 'Ada' });
+  await client.leads.create({ name: 'Bob' });
+  const page = await client.leads.list({ limit: 1n }, { timeout: 5000n });
+  assert.equal(page.data.length, 1);
+  const raw = await client.request('leads.list', [], { query: { limit: 1n } });
+  assert.equal(raw.data.length, 1);
+  // Beyond 2^53 a BigInt is not a number JSON carries exactly: refused, typed.
+  await assert.rejects(client.leads.list({}, { timeout: 2n ** 64n }), InvalidRequestError);
 });
 
 test('a long error message is cut; the body stays on the error', async (t) => {

@@ -28,9 +28,18 @@ await initWasm({ module_or_path: await wasmSource() });
 // </init>
 
 // NaN and the infinities become strings (JSON would make them null, silently dropping a bad
-// value); the core then rejects them like any other bad value.
+// value); the core then rejects them like any other bad value. A BigInt is the number it is
+// (as @callwaitingai/sdk takes it), a string beyond 2^53 (refused where a number is expected).
 const json = (v) =>
-  v == null ? null : JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  v == null
+    ? null
+    : JSON.stringify(v, (_, x) =>
+        typeof x === 'number' && !Number.isFinite(x)
+          ? String(x)
+          : typeof x === 'bigint'
+            ? Number.isSafeInteger(Number(x)) ? Number(x) : String(x)
+            : x,
+      );
 
 /** A failure or an outcome comes back from the module as JSON text. */
 const parsed = (text) => (text == null ? null : JSON.parse(text));
