@@ -89,7 +89,7 @@ pub fn response_fields<T>(style: Style, r: &crate::Response<T>) -> Value {
 }
 
 /// [`response_fields`] of a successful response known by its status and its headers as
-/// `name:value` lines ([`crate::transport::head_text`]): what the browser module builds only
+/// `name:value` lines (as the browser module answers them): what the browser module builds only
 /// when `.withResponse()` asks for it.
 pub fn response_fields_of(style: Style, status: u16, head: &str) -> Value {
     let headers = crate::transport::parse_head(head);
