@@ -102,10 +102,7 @@ impl ApiError {
 
 impl From<crate::store::db::Error> for ApiError {
     fn from(e: crate::store::db::Error) -> Self {
-        match e {
-            crate::store::db::Error::Input(m) => ApiError::bad_request(m),
-            e => ApiError::internal(format!("database: {e}")),
-        }
+        ApiError::internal(format!("database: {e}"))
     }
 }
 

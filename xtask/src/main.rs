@@ -466,6 +466,12 @@ fn schemathesis(root: &Path, storage: &[&str]) -> Result<()> {
             "1",
             "--seed",
             "1",
+            // ST302 "created resource not found": a replayed POST (the same short generated
+            // Idempotency-Key and body, as hypothesis re-runs a sequence) answers the stored 201
+            // of an object a later step deleted, as the contract says. schemathesis.toml turns
+            // the check off, but `--checks all` overrides the file.
+            "--exclude-checks",
+            "ensure_resource_availability",
         ])
         .env("SCHEMATHESIS_TELEMETRY", "false"))
 }

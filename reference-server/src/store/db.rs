@@ -55,9 +55,6 @@ pub enum Error {
     Postgres(postgres::Error),
     /// A column did not hold what the code asked for.
     Type(String),
-    /// A value the database cannot store (PostgreSQL text cannot hold U+0000): the request's
-    /// fault, answered 400.
-    Input(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -80,7 +77,7 @@ impl std::fmt::Display for Error {
                     Ok(())
                 }
             },
-            Error::Type(m) | Error::Input(m) => f.write_str(m),
+            Error::Type(m) => f.write_str(m),
         }
     }
 }
@@ -377,7 +374,7 @@ impl<'a> Db<'a> {
             Inner::Postgres(cell) => {
                 let mut pg = cell.borrow_mut();
                 let stmt = pg.statement(sql)?;
-                let params = pg_params(params)?;
+                let params = pg_params(params);
                 let n = match &mut pg.state {
                     PgState::Idle(c) => c.execute(&stmt, &params)?,
                     PgState::Tx(t) => t.execute(&stmt, &params)?,
@@ -421,7 +418,7 @@ impl<'a> Db<'a> {
                     .iter()
                     .map(|c| c.name().to_string())
                     .collect();
-                let params = pg_params(params)?;
+                let params = pg_params(params);
                 let rows = match &mut pg.state {
                     PgState::Idle(c) => c.query(&stmt, &params)?,
                     PgState::Tx(t) => t.query(&stmt, &params)?,
@@ -564,16 +561,52 @@ pub fn postgres_sql(sql: &str) -> String {
     out
 }
 
-fn pg_params(params: &[Value]) -> Result<Vec<&(dyn ToSql + Sync)>> {
-    if params
-        .iter()
-        .any(|v| matches!(v, Value::Text(s) if s.contains('\0')))
-    {
-        return Err(Error::Input(
-            "text may not contain the NUL character (U+0000)".into(),
-        ));
+fn pg_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+/// PostgreSQL's `text` cannot hold U+0000, which JSON and SQLite can: a lead named `"a\u0000b"`
+/// must read back the same on both backends, so text is escaped on its way in and unescaped on
+/// its way out. U+0000 is stored as U+FFFF `0` and U+FFFF (a noncharacter) as U+FFFF `1`;
+/// text without either is stored unchanged. Equality and prefix searches agree with SQLite;
+/// only a substring search in text that holds U+FFFF could match across an escape.
+const PG_ESCAPE: char = '\u{FFFF}';
+
+fn pg_escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\0', PG_ESCAPE]) {
+        return s.into();
     }
-    Ok(params.iter().map(|v| v as &(dyn ToSql + Sync)).collect())
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\0' => out.extend([PG_ESCAPE, '0']),
+            PG_ESCAPE => out.extend([PG_ESCAPE, '1']),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+fn pg_unescape(s: String) -> String {
+    if !s.contains(PG_ESCAPE) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            (PG_ESCAPE, Some('0')) => {
+                out.push('\0');
+                chars.next();
+            }
+            (PG_ESCAPE, Some('1')) => {
+                out.push(PG_ESCAPE);
+                chars.next();
+            }
+            (c, _) => out.push(c),
+        }
+    }
+    out
 }
 
 fn from_sqlite(v: rusqlite::types::ValueRef<'_>) -> Value {
@@ -605,9 +638,9 @@ fn from_postgres(row: &postgres::Row, i: usize) -> Result<Value> {
             .try_get::<_, Option<f32>>(i)?
             .map(|v| Value::Real(v.into())),
         Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
-            row.try_get::<_, Option<String>>(i)?.map(Value::Text)
-        }
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => row
+            .try_get::<_, Option<String>>(i)?
+            .map(|s| Value::Text(pg_unescape(s))),
         other => {
             return Err(Error::Type(format!(
                 "column {} has type {other}, which the store does not read; cast it",
@@ -652,7 +685,7 @@ impl ToSql for Value {
             (Value::Integer(i), &Type::TEXT | &Type::VARCHAR) => i.to_string().to_sql(ty, out),
             (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
             (Value::Text(s), &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME) => {
-                s.to_sql(ty, out)
+                pg_escape(s).as_ref().to_sql(ty, out)
             }
             (Value::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
             _ => Err(mismatch()),
@@ -668,7 +701,26 @@ impl ToSql for Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{postgres_sql, writes};
+    use super::{pg_escape, pg_unescape, postgres_sql, writes};
+
+    #[test]
+    fn text_round_trips_through_the_postgres_escape() {
+        for s in [
+            "",
+            "plain",
+            "a\0b",
+            "\0",
+            "\u{FFFF}",
+            "\u{FFFF}0",
+            "\u{FFFF}\0\u{FFFF}1",
+            "é\0",
+        ] {
+            let stored = pg_escape(s);
+            assert!(!stored.contains('\0'), "{s:?} stored as {stored:?}");
+            assert_eq!(pg_unescape(stored.into_owned()), s);
+        }
+        assert!(matches!(pg_escape("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn only_plain_selects_run_outside_the_transaction() {
