@@ -62,9 +62,11 @@ run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--
   let glue = readFileSync(gluePath, 'utf8');
   const files = [...new Set([...glue.matchAll(/\.\/(snippets\/[\w-]+\/inline\d+\.js)/g)].map((m) => m[1]))];
   const sources = [];
+  const exported = [];
   for (const file of files) {
     const source = readFileSync(join(pkg, file), 'utf8');
     const names = [...source.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]);
+    exported.push(...names);
     sources.push(source.replace(/^export function /gm, 'function ').trim());
     const quoted = `['"]\\./${file.replace(/[.\/-]/g, '\\$&')}['"]`;
     // `import { a, b } from './snippets/…'`: the functions are now defined above.
@@ -78,7 +80,8 @@ run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--
     glue = glue.replace(new RegExp(`^import \\* as (\\w+) from ${quoted};?\\n`, 'gm'), (_, ns) => `const ${ns} = { ${names.join(', ')} };\n`);
   }
   if (/^import .*\.\/snippets\//m.test(glue)) throw new Error('a snippet import was not inlined');
-  writeFileSync(gluePath, `${sources.join('\n')}\n${glue}`);
+  // Exported too: js/sdk.js sends each attempt of a call with the core's own fetch helper.
+  writeFileSync(gluePath, `${sources.join('\n')}\nexport { ${exported.join(', ')} };\n${glue}`);
   rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 }
 

@@ -475,12 +475,63 @@ impl Client {
         req: &Prepared,
         opts: &RequestOptions,
     ) -> Result<Response<T>> {
-        let inner = &self.inner;
-        let method = req.op.method;
-        let max_retries = opts.max_retries.unwrap_or(inner.max_retries);
-        let timeout = opts.timeout.unwrap_or(inner.timeout);
-        let deadline = opts.deadline.unwrap_or(inner.deadline);
-        let idempotency_key = (method == "POST").then(|| {
+        let mut exchange = Exchange::new(self, req, opts)?;
+        loop {
+            let (attempt, timeout) = exchange.attempt()?;
+            let outcome = send(
+                &self.inner.http,
+                attempt,
+                timeout,
+                self.inner.max_response_bytes,
+            )
+            .await;
+            match exchange.settle(outcome)? {
+                Next::Answer(status, headers, bytes) => return decode(status, headers, &bytes),
+                Next::Wait(wait) => retry::sleep(wait).await,
+            }
+        }
+    }
+}
+
+/// One call's attempts as a state machine, with no I/O of its own: [`Exchange::attempt`] says
+/// what to send (or that the deadline passed), [`Exchange::settle`] reads what came back and
+/// says what comes next: the answer, a wait before the next attempt, or the call's failure.
+/// [`Client::execute`] drives it natively; the browser package drives it from JavaScript
+/// around the runtime's own `fetch` (`bindings::exchange`). Retries, idempotency, deadlines and
+/// errors are decided here for both.
+pub(crate) struct Exchange {
+    client: Client,
+    op: &'static crate::operations::Operation,
+    url: String,
+    body: Option<String>,
+    headers: Vec<(String, String)>,
+    authorization: String,
+    idempotency_key: Option<String>,
+    max_retries: u32,
+    timeout: Duration,
+    deadline: Duration,
+    validate_response: bool,
+    started: Instant,
+    retry: u32,
+    retry_count: String,
+    /// The timeout of the attempt under way (the per-attempt timeout, or less: the deadline's
+    /// remainder).
+    attempt_timeout: Duration,
+}
+
+/// What [`Exchange::settle`] says comes next.
+pub(crate) enum Next {
+    /// A success: status, headers, body (checked against the model when asked).
+    Answer(u16, http::HeaderMap, Vec<u8>),
+    /// Wait this long, then make the next attempt.
+    Wait(Duration),
+}
+
+impl Exchange {
+    /// The call's URL, body and headers, checked once for all its attempts.
+    pub(crate) fn new(client: &Client, req: &Prepared, opts: &RequestOptions) -> Result<Exchange> {
+        let inner = &client.inner;
+        let idempotency_key = (req.op.method == "POST").then(|| {
             opts.idempotency_key
                 .clone()
                 .unwrap_or_else(new_idempotency_key)
@@ -495,87 +546,126 @@ impl Client {
         for (k, v) in &opts.headers {
             check_header(k, v)?;
         }
-        let authorization = format!("Bearer {}", inner.api_key);
-        let started = Instant::now();
-        let mut retry = 0u32;
-        loop {
-            let elapsed = started.elapsed();
-            let Some(left) = deadline.checked_sub(elapsed).filter(|d| !d.is_zero()) else {
-                return Err(Error::Timeout {
-                    message: format!("the {deadline:?} deadline passed"),
-                });
-            };
-            let attempt_timeout = timeout.min(left);
-            let retry_count = retry.to_string();
-            let mut headers = vec![
-                ("authorization", authorization.as_str()),
-                ("accept", "application/json"),
-                ("x-callwaitingai-client", inner.user_agent.as_str()),
-                ("x-callwaitingai-retry-count", retry_count.as_str()),
-            ];
-            if body.is_some() {
-                headers.push(("content-type", "application/json"));
-            }
-            if let Some(k) = &idempotency_key {
-                headers.push(("idempotency-key", k.as_str()));
-            }
-            headers.extend(opts.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            if let Some(observe) = &inner.on_request {
-                observe(&RequestInfo {
-                    operation_id: req.op.id,
-                    method: req.op.method,
-                    // A password in the base URL never reaches an observer (or its logs).
-                    url: &crate::redact::url(&url),
-                    retry,
-                });
-            }
-            tracing::debug!(operation = req.op.id, method = req.op.method, url = %crate::redact::url(&url), retry, "request");
-            let attempt = crate::transport::HttpRequest {
-                method,
-                url: &url,
-                headers,
-                body: body.as_deref(),
-            };
-            let outcome = send(
-                &inner.http,
-                attempt,
-                attempt_timeout,
-                inner.max_response_bytes,
-            )
-            .await;
-            // An attempt cut short by the deadline says so.
-            let outcome = match outcome {
-                Err(Error::Timeout { .. }) if attempt_timeout < timeout => Err(Error::Timeout {
-                    message: format!("the {deadline:?} deadline passed"),
-                }),
-                other => other,
-            };
-            let err = match outcome {
-                Ok((status, headers, bytes)) if (200..300).contains(&status) => {
-                    tracing::debug!(operation = req.op.id, status, "response");
-                    if opts.validate_response {
-                        validate(req.op, status, &headers, &bytes)?;
-                    }
-                    return decode(status, headers, &bytes);
-                }
-                Ok((status, headers, bytes)) => api_error(status, headers, &bytes),
-                Err(e) => e,
-            };
-            tracing::debug!(operation = req.op.id, error = %err, retry, "attempt failed");
-            if retry >= max_retries || !err.is_retryable() {
-                return Err(err);
-            }
-            let wait = match err.api_error().and_then(ApiError::retry_after) {
-                Some(d) if d > retry::MAX_RETRY_AFTER => return Err(err),
-                Some(d) => d,
-                None => retry::backoff(retry, retry::jitter()),
-            };
-            if started.elapsed() + wait >= deadline {
-                return Err(err);
-            }
-            retry::sleep(wait).await;
-            retry += 1;
+        let timeout = opts.timeout.unwrap_or(inner.timeout);
+        Ok(Exchange {
+            client: client.clone(),
+            op: req.op,
+            url,
+            body,
+            headers: opts.headers.clone(),
+            authorization: format!("Bearer {}", inner.api_key),
+            idempotency_key,
+            max_retries: opts.max_retries.unwrap_or(inner.max_retries),
+            timeout,
+            deadline: opts.deadline.unwrap_or(inner.deadline),
+            validate_response: opts.validate_response,
+            started: Instant::now(),
+            retry: 0,
+            retry_count: "0".into(),
+            attempt_timeout: timeout,
+        })
+    }
+
+    /// The largest response body the call accepts.
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.client.inner.max_response_bytes
+    }
+
+    /// Whether a success body is checked against the operation's model (and so known to be
+    /// JSON) before [`Next::Answer`].
+    pub(crate) fn checks_answers(&self) -> bool {
+        self.validate_response && self.op.response.is_some()
+    }
+
+    /// The timeout of the attempt under way.
+    pub(crate) fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+    }
+
+    /// The next attempt and its timeout, or the deadline's failure.
+    pub(crate) fn attempt(&mut self) -> Result<(crate::transport::HttpRequest<'_>, Duration)> {
+        let deadline = self.deadline;
+        let Some(left) = deadline
+            .checked_sub(self.started.elapsed())
+            .filter(|d| !d.is_zero())
+        else {
+            return Err(Error::Timeout {
+                message: format!("the {deadline:?} deadline passed"),
+            });
+        };
+        self.attempt_timeout = self.timeout.min(left);
+        let inner = &self.client.inner;
+        let mut headers = vec![
+            ("authorization", self.authorization.as_str()),
+            ("accept", "application/json"),
+            ("x-callwaitingai-client", inner.user_agent.as_str()),
+            ("x-callwaitingai-retry-count", self.retry_count.as_str()),
+        ];
+        if self.body.is_some() {
+            headers.push(("content-type", "application/json"));
         }
+        if let Some(k) = &self.idempotency_key {
+            headers.push(("idempotency-key", k.as_str()));
+        }
+        headers.extend(self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if let Some(observe) = &inner.on_request {
+            observe(&RequestInfo {
+                operation_id: self.op.id,
+                method: self.op.method,
+                // A password in the base URL never reaches an observer (or its logs).
+                url: &crate::redact::url(&self.url),
+                retry: self.retry,
+            });
+        }
+        tracing::debug!(operation = self.op.id, method = self.op.method, url = %crate::redact::url(&self.url), retry = self.retry, "request");
+        let request = crate::transport::HttpRequest {
+            method: self.op.method,
+            url: &self.url,
+            headers,
+            body: self.body.as_deref(),
+        };
+        Ok((request, self.attempt_timeout))
+    }
+
+    /// What the attempt came to: the answer, a wait before the next attempt, or the call's
+    /// failure (a failure that is not retried, or the last).
+    pub(crate) fn settle(&mut self, outcome: Result<crate::transport::Answer>) -> Result<Next> {
+        let deadline = self.deadline;
+        // An attempt cut short by the deadline says so.
+        let outcome = match outcome {
+            Err(Error::Timeout { .. }) if self.attempt_timeout < self.timeout => {
+                Err(Error::Timeout {
+                    message: format!("the {deadline:?} deadline passed"),
+                })
+            }
+            other => other,
+        };
+        let err = match outcome {
+            Ok((status, headers, bytes)) if (200..300).contains(&status) => {
+                tracing::debug!(operation = self.op.id, status, "response");
+                if self.validate_response {
+                    validate(self.op, status, &headers, &bytes)?;
+                }
+                return Ok(Next::Answer(status, headers, bytes));
+            }
+            Ok((status, headers, bytes)) => api_error(status, headers, &bytes),
+            Err(e) => e,
+        };
+        tracing::debug!(operation = self.op.id, error = %err, retry = self.retry, "attempt failed");
+        if self.retry >= self.max_retries || !err.is_retryable() {
+            return Err(err);
+        }
+        let wait = match err.api_error().and_then(ApiError::retry_after) {
+            Some(d) if d > retry::MAX_RETRY_AFTER => return Err(err),
+            Some(d) => d,
+            None => retry::backoff(self.retry, retry::jitter()),
+        };
+        if self.started.elapsed() + wait >= deadline {
+            return Err(err);
+        }
+        self.retry += 1;
+        self.retry_count = self.retry.to_string();
+        Ok(Next::Wait(wait))
     }
 }
 
@@ -638,7 +728,7 @@ fn with_query(mut url: String, query: Option<&serde_json::Value>) -> Result<Stri
     Ok(url)
 }
 
-fn request_id(headers: &http::HeaderMap) -> Option<String> {
+pub(crate) fn request_id(headers: &http::HeaderMap) -> Option<String> {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -704,7 +794,7 @@ fn validate(
     })
 }
 
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     status: u16,
     headers: http::HeaderMap,
     bytes: &[u8],

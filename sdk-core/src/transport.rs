@@ -30,9 +30,8 @@ fn too_large(status: u16, headers: &http::HeaderMap, limit: usize) -> Error {
     }
 }
 
-/// Headers written as `name:value` lines (how the fetch helper hands them over, and how the
-/// browser module hands a response's headers to JavaScript: [`head_text`]) as a header map; a
-/// line the `http` crate cannot hold is left out (as reqwest leaves such a header out).
+/// Headers written as `name:value` lines (how the fetch helper hands them over) as a header
+/// map; a line the `http` crate cannot hold is left out (as reqwest leaves such a header out).
 pub(crate) fn parse_head(head: &str) -> http::HeaderMap {
     let mut map = http::HeaderMap::new();
     for line in head.lines() {
@@ -50,7 +49,8 @@ pub(crate) fn parse_head(head: &str) -> http::HeaderMap {
 
 /// Headers as `name:value` lines, one per value (a value that is not UTF-8 read lossily):
 /// what [`parse_head`] reads.
-pub(crate) fn head_text(headers: &http::HeaderMap) -> String {
+#[cfg(test)]
+fn head_text(headers: &http::HeaderMap) -> String {
     let mut text = String::new();
     for (k, v) in headers {
         text.push_str(k.as_str());
@@ -68,6 +68,22 @@ pub(crate) fn timed_out(timeout: std::time::Duration) -> Error {
     }
 }
 
+/// An answer whose body was read by JavaScript (`None`: over the limit, not read): the
+/// answer, or [`Error::ResponseTooLarge`] for a body over the limit, read or declared.
+pub(crate) fn checked_body(
+    status: u16,
+    headers: http::HeaderMap,
+    body: Option<Vec<u8>>,
+    max_bytes: usize,
+) -> crate::error::Result<Answer> {
+    match body {
+        Some(b) if b.len() <= max_bytes && !declared_too_large(&headers, max_bytes) => {
+            Ok((status, headers, b))
+        }
+        _ => Err(too_large(status, &headers, max_bytes)),
+    }
+}
+
 /// A declared `Content-Length` over the limit.
 fn declared_too_large(headers: &http::HeaderMap, max_bytes: usize) -> bool {
     headers
@@ -75,6 +91,35 @@ fn declared_too_large(headers: &http::HeaderMap, max_bytes: usize) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > max_bytes as u64)
+}
+
+/// How browsers word a refused fetch: Chromium, Firefox, Safari.
+const BROWSER_FETCH_REFUSALS: [&str; 3] = [
+    "Failed to fetch",
+    "NetworkError when attempting to fetch",
+    "Load failed",
+];
+
+/// A `fetch` that failed, from its message and its causes' (Node: "fetch failed: connect
+/// ECONNREFUSED …").
+pub(crate) fn fetch_failure(message: String) -> Error {
+    if BROWSER_FETCH_REFUSALS.iter().any(|m| message.contains(m)) {
+        // A browser's fetch() rejects with a bare TypeError for a CORS refusal, a blocked URL
+        // (mixed content, an extension) and a network failure alike; the console says which,
+        // the page cannot. Sending it again would most likely be refused again. (Node, Deno
+        // and Bun say what failed, "fetch failed: other side closed"…: those are retried.)
+        return Error::Connection {
+            message: "the browser refused the request or could not reach the server: a CORS \
+                      refusal (is this page's origin allowed by the server?), a blocked URL or a \
+                      network failure; the browser's console says which"
+                .into(),
+            retryable: false,
+        };
+    }
+    Error::Connection {
+        message,
+        retryable: true,
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -162,30 +207,53 @@ mod wasm {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
-    use super::{Answer, HttpRequest, declared_too_large, too_large};
+    use super::{Answer, HttpRequest};
     use crate::error::{Error, Result};
 
     // One attempt in one call across the boundary (each crossing, each promise awaited from
-    // Rust, costs): the runtime's `fetch` with the options built here, then the status, every
-    // header as one `name:value` line (a fetch `Headers` holds no line break), and the whole
-    // body when its declared length is within the limit and it is not compressed (one
-    // `arrayBuffer()`, what runtimes are quickest at; a small gzip body can inflate to
-    // gigabytes). Otherwise the `Response` too, for Rust to read chunk by chunk (an endless
-    // body is cut at the limit) or to refuse (a declared length over the limit).
+    // Rust, costs): the runtime's `fetch` with the options built here; the status, every header
+    // as one `name:value` line (a fetch `Headers` holds no line break) and the whole body, or
+    // `null` for a body over the limit (declared or read: the rest is never read). A body of a
+    // declared length within the limit, not compressed, is read at once (`arrayBuffer()`, what
+    // runtimes are quickest at); any other is read chunk by chunk and cut at the limit (a small
+    // gzip body can inflate to gigabytes; a body may never end). The browser package's
+    // JavaScript calls these helpers too (bindings::exchange): the build exports them.
     #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
-  return fetch(url, { method, headers: JSON.parse(headers), body, signal: controller.signal }).then((res) => {
+  return fetch(url, { method, headers, body, signal: controller.signal }).then((res) => {
     let head = '';
     for (const [name, value] of res.headers) head += name + ':' + value + '\n';
     const declared = res.headers.get('content-length');
-    // A compressed body's declared length is not what it inflates to: read it as it comes.
-    // (A browser shows Content-Encoding only for the same origin or when the server exposes it.)
-    const encoded = res.headers.has('content-encoding');
-    if (declared !== null && !encoded && /^[0-9]{1,15}$/.test(declared) && Number(declared) <= maxBytes) {
-      return res.arrayBuffer().then((buffer) => [res.status, head, new Uint8Array(buffer), null]);
+    const known = declared !== null && /^[0-9]{1,15}$/.test(declared);
+    // A browser shows Content-Encoding only for the same origin or when the server exposes it.
+    if (known && Number(declared) > maxBytes) return callwaitingai_refuse(res, head);
+    if (known && !res.headers.has('content-encoding')) {
+      return res.arrayBuffer().then((buffer) => [res.status, head, new Uint8Array(buffer)]);
     }
-    return [res.status, head, null, res];
+    const reader = res.body && res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    const next = () =>
+      reader === null
+        ? [res.status, head, new Uint8Array(0)]
+        : reader.read().then(({ done, value }) => {
+            if (done) {
+              const whole = new Uint8Array(size);
+              let at = 0;
+              for (const chunk of chunks) whole.set(chunk, (at += chunk.length) - chunk.length);
+              return [res.status, head, whole];
+            }
+            size += value.length;
+            if (size > maxBytes) return reader.cancel().then(() => [res.status, head, null], () => [res.status, head, null]);
+            chunks.push(value);
+            return next();
+          });
+    return next();
   });
+}
+function callwaitingai_refuse(res, head) {
+  const done = () => [res.status, head, null];
+  return res.body ? res.body.cancel().then(done, done) : done();
 }
 export function callwaitingai_abort_after(controller, ms) {
   return setTimeout(() => controller.abort(), Math.min(ms, 2147483647));
@@ -193,12 +261,12 @@ export function callwaitingai_abort_after(controller, ms) {
 "#)]
     extern "C" {
         /// The global `fetch` of whatever runtime this is (a window, a worker, Node, Deno…),
-        /// as described above; resolves to `[status, head, body | null, response | null]`.
+        /// as described above; resolves to `[status, head, body | null]`.
         #[wasm_bindgen(js_name = callwaitingai_fetch)]
         fn fetch_answer(
             url: &str,
             method: &str,
-            headers: &str,
+            headers: &JsValue,
             body: Option<&str>,
             controller: &web_sys::AbortController,
             max_bytes: f64,
@@ -216,13 +284,6 @@ export function callwaitingai_abort_after(controller, ms) {
         #[wasm_bindgen(js_name = clearTimeout)]
         fn clear_timeout(id: &JsValue);
     }
-
-    /// How browsers word a refused fetch: Chromium, Firefox, Safari.
-    const BROWSER_FETCH_REFUSALS: [&str; 3] = [
-        "Failed to fetch",
-        "NetworkError when attempting to fetch",
-        "Load failed",
-    ];
 
     /// The runtime's `fetch`; nothing to pool (the runtime does).
     #[derive(Clone)]
@@ -270,9 +331,10 @@ export function callwaitingai_abort_after(controller, ms) {
             max_bytes: usize,
             timeout: Duration,
         ) -> Result<Answer> {
-            // `[[name, value], …]`, a `HeadersInit` as JSON.
+            // `[[name, value], …]`, a `HeadersInit`.
             let headers = serde_json::to_string(&req.headers)
                 .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
+            let headers = js_sys::JSON::parse(&headers).map_err(js_invalid)?;
             let controller = web_sys::AbortController::new().map_err(js_invalid)?;
             let timer = abort_after(&controller, timeout.as_millis() as f64);
             let mut attempt = Attempt {
@@ -293,57 +355,16 @@ export function callwaitingai_abort_after(controller, ms) {
             .unchecked_into();
             let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
             let map = super::parse_head(&answer.get(1).as_string().unwrap_or_default());
-            if declared_too_large(&map, max_bytes) {
-                return Err(too_large(status, &map, max_bytes));
-            }
-            let whole = answer.get(2);
-            let out = if !whole.is_null() {
-                let bytes: Uint8Array = whole.unchecked_into();
-                if bytes.length() as usize > max_bytes {
-                    return Err(too_large(status, &map, max_bytes));
-                }
-                bytes.to_vec()
-            } else {
-                let res: web_sys::Response = answer.get(3).unchecked_into();
-                let mut out = Vec::new();
-                if let Some(stream) = res.body() {
-                    let reader: web_sys::ReadableStreamDefaultReader =
-                        stream.get_reader().unchecked_into();
-                    loop {
-                        let chunk = JsFuture::from(reader.read())
-                            .await
-                            .map_err(|e| attempt.failed(e, timeout))?;
-                        if Reflect::get(&chunk, &JsValue::from_str("done"))
-                            .map(|d| d.is_truthy())
-                            .unwrap_or(true)
-                        {
-                            break;
-                        }
-                        let value = Reflect::get(&chunk, &JsValue::from_str("value"))
-                            .map_err(fetch_error)?;
-                        let bytes: Uint8Array = value.unchecked_into();
-                        let len = bytes.length() as usize;
-                        if out.len().saturating_add(len) > max_bytes {
-                            return Err(too_large(status, &map, max_bytes));
-                        }
-                        let at = out.len();
-                        out.resize(at + len, 0);
-                        bytes.copy_to(&mut out[at..]);
-                    }
-                }
-                out
-            };
+            let body = answer.get(2);
+            let body = (!body.is_null()).then(|| body.unchecked_into::<Uint8Array>().to_vec());
+            let answer = super::checked_body(status, map, body, max_bytes)?;
             attempt.finished = true;
-            Ok((status, map, out))
+            Ok(answer)
         }
     }
 
     fn js_invalid(e: JsValue) -> Error {
         Error::InvalidInput(format!("cannot build the request: {}", describe(&e)))
-    }
-
-    fn connection(message: String, retryable: bool) -> Error {
-        Error::Connection { message, retryable }
     }
 
     /// An error's message and its causes (Node: "fetch failed: connect ECONNREFUSED …").
@@ -370,22 +391,7 @@ export function callwaitingai_abort_after(controller, ms) {
     }
 
     fn fetch_error(e: JsValue) -> Error {
-        let message = describe(&e);
-        if BROWSER_FETCH_REFUSALS.iter().any(|m| message.contains(m)) {
-            // A browser's fetch() rejects with a bare TypeError for a CORS refusal, a blocked
-            // URL (mixed content, an extension) and a network failure alike; the console says
-            // which, the page cannot. Sending it again would most likely be refused again.
-            // (Node, Deno and Bun say what failed, "fetch failed: other side closed"…: those
-            // are retried.)
-            return connection(
-                "the browser refused the request or could not reach the server: a CORS \
-                 refusal (is this page's origin allowed by the server?), a blocked URL or a \
-                 network failure; the browser's console says which"
-                    .into(),
-                false,
-            );
-        }
-        connection(message, true)
+        super::fetch_failure(describe(&e))
     }
 }
 

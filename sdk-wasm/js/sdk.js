@@ -115,25 +115,102 @@ class NativeClient {
   }
 
   async request(op, ids, query, body, opts, typed, abort) {
-    const out = JSON.parse(await this._client.request(op, ids, json(query), json(body), opts, typed, abort ?? undefined));
-    if (out.head === undefined) return out; // {error}
-    // The response's fields are built by the core from the status and headers when first read
-    // (`.withResponse()`); most calls never read them.
-    const { status, head } = out;
-    let response;
-    return {
-      data: out.data,
-      get response() {
-        if (response === undefined) response = JSON.parse(wasm.responseFields(status, head));
-        return response;
-      },
-    };
+    const signal = abort == null ? null : aborts.get(abort).signal;
+    try {
+      const exchange = this._client.begin(op, ids, json(query), json(body), opts, typed);
+      if (typeof exchange === 'string') return { error: parsed(exchange) };
+      try {
+        return await drive(exchange, signal);
+      } finally {
+        exchange.free();
+      }
+    } finally {
+      if (abort != null) aborts.delete(abort);
+    }
   }
 
   async list(op, ids, query, opts, typed, abort) {
-    return pageOutcome(await this._client.list(op, ids, json(query), opts, typed, abort ?? undefined));
+    // The first page goes through the core's own loop, abortable through the core's id.
+    const core = abort == null ? undefined : wasm.createAbort();
+    if (core !== undefined) {
+      const signal = aborts.get(abort).signal;
+      if (signal.aborted) wasm.abort(core);
+      else signal.addEventListener('abort', () => wasm.abort(core), { once: true });
+    }
+    try {
+      return pageOutcome(await this._client.list(op, ids, json(query), opts, typed, core));
+    } finally {
+      if (abort != null) aborts.delete(abort);
+    }
   }
 }
+
+/**
+ * Drives one call (`NativeExchange`, sdk-core/src/bindings/exchange.rs): each attempt the core
+ * plans goes out through the core's fetch helper, and what came of it goes back to the core,
+ * which says what is next (the body, a wait, or the call's failure). Nothing is decided here.
+ */
+async function drive(exchange, signal) {
+  for (;;) {
+    const plan = parsed(signal?.aborted ? exchange.fail('abort', '') : exchange.attempt());
+    if (plan.error) return plan;
+    const [method, url, headers, body, timeout, maxBytes] = plan.attempt;
+    const controller = new AbortController();
+    const timer = wasm.callwaitingai_abort_after(controller, timeout);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort);
+    let next;
+    try {
+      const [status, head, bytes] = await wasm.callwaitingai_fetch(url, method, headers, body, controller, maxBytes);
+      next = parsed(exchange.settle(status, head, bytes ?? undefined));
+      if (next.data !== undefined) return answer(next, head);
+    } catch (e) {
+      next = parsed(exchange.fail(signal?.aborted ? 'abort' : controller.signal.aborted ? 'timeout' : 'fetch', describe(e)));
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (next.error) return next;
+    await sleep(next.wait, signal);
+  }
+}
+
+/** The body, and the response's fields, built by the core from the status and headers when
+ * first read (`.withResponse()`); most calls never read them. */
+function answer({ data, status }, head) {
+  let response;
+  return {
+    data,
+    get response() {
+      if (response === undefined) response = parsed(wasm.responseFields(status, head));
+      return response;
+    },
+  };
+}
+
+/** A rejected fetch's message and its causes' (Node: "fetch failed: connect ECONNREFUSED …"). */
+function describe(e) {
+  const parts = [];
+  for (let c = e, i = 0; c != null && i < 4; c = c.cause, i++) parts.push(c instanceof Error ? c.message : String(c));
+  return parts.join(': ');
+}
+
+/** Waits `ms`, or less if `signal` aborts. */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The AbortSignal of each abort id given out (`createAbort`) whose call has not ended. */
+const aborts = new Map();
+let lastAbort = 0;
 
 class NativeWebhook {
   constructor(webhook) {
@@ -170,8 +247,11 @@ const native = {
   signWebhookRequest: (provider, payload, secret, url, timestamp, msgId) =>
     parsed(wasm.signWebhookRequest(provider, payload, secret, url ?? undefined, timestamp ?? undefined, msgId ?? undefined)),
   metaSubscriptionChallenge: (query, verifyToken) => parsed(wasm.metaSubscriptionChallenge(query, verifyToken)),
-  createAbort: () => wasm.createAbort(),
-  abort: (id) => wasm.abort(id),
+  createAbort() {
+    aborts.set(++lastAbort, new AbortController());
+    return lastAbort;
+  },
+  abort: (id) => aborts.get(id)?.abort(),
   operations: () => OPERATIONS,
   errorClasses: () => ERROR_CLASSES,
 };

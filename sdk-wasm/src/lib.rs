@@ -11,6 +11,7 @@
 
 use std::rc::Rc;
 
+use callwaitingai::bindings::exchange::{Exchange, Failed, Settled};
 use callwaitingai::bindings::webhooks as hooks;
 use callwaitingai::bindings::{self, Failure, Style};
 use callwaitingai::webhooks as core;
@@ -100,10 +101,9 @@ impl NativeClient {
         self.client.user_agent().to_string()
     }
 
-    /// Any operation by its operationId. Resolves to the JSON text of `{status, headers, data}`
-    /// or `{error}`; never rejects.
-    #[allow(clippy::too_many_arguments)] // the call's parts, as the JS layer passes them
-    pub fn request(
+    /// Any operation by its operationId, for JavaScript to drive (`js/sdk.js`): a
+    /// `NativeExchange`, or the JSON text of the failure.
+    pub fn begin(
         &self,
         op: String,
         ids: Vec<String>,
@@ -111,43 +111,23 @@ impl NativeClient {
         body: Option<String>,
         opts: Option<String>,
         typed: Option<bool>,
-        abort: Option<u32>,
-    ) -> Promise {
-        let client = self.client.clone();
-        future_to_promise(async move {
-            let sent = async {
-                bindings::calls::prepare_json(
-                    Style::JavaScript,
-                    &op,
-                    ids,
-                    parse_json("query", query)?,
-                    parse_json("body", body)?,
-                    opts.as_deref(),
-                    typed.unwrap_or(false),
-                )?
-                .send_text(&client)
-                .await
-            };
-            Ok(match bindings::abort::run(abort, sent).await {
-                // The body as the server sent it (checked by the core): the runtime's
-                // `JSON.parse` reads it once, as it would a bare `fetch`'s. The response's
-                // fields are built from the status and headers only when asked for
-                // (`responseFields`).
-                Ok((data, status, head)) => {
-                    let head = Value::String(head).to_string();
-                    let mut text = String::with_capacity(data.get().len() + head.len() + 32);
-                    text.push_str("{\"data\":");
-                    text.push_str(data.get());
-                    text.push_str(",\"status\":");
-                    text.push_str(&status.to_string());
-                    text.push_str(",\"head\":");
-                    text.push_str(&head);
-                    text.push('}');
-                    JsValue::from_str(&text)
-                }
-                Err(e) => failed(&e),
-            })
-        })
+    ) -> JsValue {
+        let begun = (|| {
+            bindings::calls::prepare_json(
+                Style::JavaScript,
+                &op,
+                ids,
+                parse_json("query", query)?,
+                parse_json("body", body)?,
+                opts.as_deref(),
+                typed.unwrap_or(false),
+            )?
+            .exchange(&self.client)
+        })();
+        match begun {
+            Ok(exchange) => NativeExchange { exchange }.into(),
+            Err(e) => JsValue::from_str(&failure(&e).to_string()),
+        }
     }
 
     /// The first page of a list: resolves to a `NativePage`, or to the JSON text of `{error}`.
@@ -184,6 +164,53 @@ impl NativeClient {
                 Err(e) => failed(&e),
             })
         })
+    }
+}
+
+/// One call's attempts, driven by JavaScript: `attempt()`, the runtime's `fetch`, then
+/// `settle(…)` or `fail(…)`, until an answer or a failure (`callwaitingai::bindings::exchange`).
+#[wasm_bindgen]
+pub struct NativeExchange {
+    exchange: Exchange,
+}
+
+/// What comes next, as JSON text: `{"data", "status"}`, `{"wait": ms}` or `{"error"}`.
+fn settled(r: callwaitingai::Result<Settled>) -> String {
+    match r {
+        Ok(Settled::Answer { data, status }) => {
+            let mut text = String::with_capacity(data.len() + 24);
+            text.push_str("{\"data\":");
+            text.push_str(&data);
+            text.push_str(",\"status\":");
+            text.push_str(&status.to_string());
+            text.push('}');
+            text
+        }
+        Ok(Settled::Wait(wait)) => json!({ "wait": wait.as_millis() as u64 }).to_string(),
+        Err(e) => json!({ "error": failure(&e) }).to_string(),
+    }
+}
+
+#[wasm_bindgen]
+impl NativeExchange {
+    /// The next attempt, `{"attempt": [method, url, headers, body, timeout, maxBytes]}`, or
+    /// `{"error"}` (the deadline passed), as JSON text.
+    pub fn attempt(&mut self) -> String {
+        match self.exchange.attempt() {
+            Ok(plan) => format!("{{\"attempt\":{plan}}}"),
+            Err(e) => json!({ "error": failure(&e) }).to_string(),
+        }
+    }
+
+    /// An answer: status, headers as `name:value` lines, the body (`undefined`: over the
+    /// limit, not read).
+    pub fn settle(&mut self, status: u16, head: &str, body: Option<Vec<u8>>) -> String {
+        settled(self.exchange.settle(status, head, body))
+    }
+
+    /// No answer: `"fetch"` (rejected: `message` says why), `"timeout"` or `"abort"`.
+    pub fn fail(&mut self, how: &str, message: String) -> String {
+        settled(self.exchange.fail(Failed::named(how), message))
     }
 }
 

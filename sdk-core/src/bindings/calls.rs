@@ -5,7 +5,6 @@
 //! nothing else.
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::errors::Style;
 use super::options::request_options;
@@ -17,11 +16,11 @@ use crate::{Client, Error, Page, RequestOptions, Result};
 /// A call ready to send.
 #[derive(Debug)]
 pub struct Call {
-    op: &'static Operation,
-    ids: Vec<String>,
-    query: Option<Value>,
-    body: Option<Value>,
-    opts: RequestOptions,
+    pub(super) op: &'static Operation,
+    pub(super) ids: Vec<String>,
+    pub(super) query: Option<Value>,
+    pub(super) body: Option<Value>,
+    pub(super) opts: RequestOptions,
     style: Style,
 }
 
@@ -86,21 +85,6 @@ impl Call {
             .await?;
         let meta = super::response_fields(self.style, &res);
         Ok((named(self.style, self.op.response, res.data), meta))
-    }
-
-    /// Like [`send`](Self::send), for JavaScript: the body as the JSON text the server sent
-    /// (checked, not re-encoded), for the runtime's own parser, with the status and the headers
-    /// as `name:value` lines, from which [`super::response_fields_of`] builds the response's
-    /// fields when they are asked for (most calls never ask).
-    pub async fn send_text(self, client: &Client) -> Result<(Box<RawValue>, u16, String)> {
-        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
-        let req = crate::request::prepared(self.op.id, &ids, self.query, self.body);
-        let res = crate::Request::<Box<RawValue>>::new(client, req)
-            .options(self.opts)
-            .send_with_response()
-            .await?;
-        let head = crate::transport::head_text(&res.headers);
-        Ok((res.data, res.status, head))
     }
 
     /// Sends a list operation: its first page (items as the wire has them: see [`named`]) and

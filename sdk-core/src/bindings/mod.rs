@@ -6,6 +6,7 @@
 pub mod abort;
 pub mod calls;
 pub mod errors;
+pub mod exchange;
 pub mod options;
 mod table;
 pub mod webhooks;
