@@ -104,9 +104,11 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
     return start(optionsJson, id).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** Options as JSON text; NaN and the infinities as strings (JSON would make them null and
-   * silently drop a bad option), so that the core refuses them like any other bad value; a
-   * BigInt as the number it is (a string beyond 2^53, refused as a number). */
+  /** Options, a query or a body as JSON text, as both providers take them (encoded before the
+   * call starts: a cycle fails typed and registers nothing). NaN and the infinities become
+   * strings (JSON would make them null and silently drop a bad value), which the core refuses
+   * like any other bad value; a BigInt is the number it is (a string beyond 2^53, refused as a
+   * number). */
   function json(v) {
     if (v == null) return null;
     try {
@@ -262,18 +264,18 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
         const ids = given.map(String);
         const params = takesParams ? args[pathParams.length] : undefined;
         const options = args[pathParams.length + (takesParams ? 1 : 0)];
-        const query = takesQuery ? params : undefined;
-        const body = takesBody ? params ?? {} : undefined;
+        const query = json(takesQuery ? params : null);
+        const body = json(takesBody ? params ?? {} : null);
         if (listOf) {
           return new PagePromise(() =>
             logged(client, id, (async () => {
-              const out = await abortable(options, (opts, abort) => client._native.list(id, ids, query ?? null, opts, true, abort));
+              const out = await abortable(options, (opts, abort) => client._native.list(id, ids, query, opts, true, abort));
               return { data: new Page(unwrap(out, 'page')), response: out.response };
             })()),
           );
         }
         return new APIPromise(
-          logged(client, id, abortable(options, (opts, abort) => client._native.request(id, ids, query ?? null, body ?? null, opts, true, abort)).then(answered)),
+          logged(client, id, abortable(options, (opts, abort) => client._native.request(id, ids, query, body, opts, true, abort)).then(answered)),
         );
       };
       target[verb] = (...args) => {
@@ -359,8 +361,9 @@ module.exports = function createSdk(native, env = () => undefined, runtime = '')
      */
     request(operationId, ids = [], { query, body, ...options } = {}) {
       try {
+        const [q, b] = [json(query ?? null), json(body ?? null)];
         return new APIPromise(
-          abortable(options, (opts, abort) => this._native.request(operationId, ids.map(String), query ?? null, body ?? null, opts, false, abort)).then(answered),
+          abortable(options, (opts, abort) => this._native.request(operationId, ids.map(String), q, b, opts, false, abort)).then(answered),
         );
       } catch (e) {
         return new APIPromise(Promise.reject(e instanceof CallWaitingAIError ? e : invalid(String(e && e.message))));

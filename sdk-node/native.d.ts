@@ -24,9 +24,9 @@ export declare class NativeClient {
    * Any operation by its operationId; never rejects (failures come back as `error`).
    * `typed`: the answer must decode as the operation's model (the typed methods).
    */
-  request(op: string, ids: Array<string>, query?: any | undefined | null, body?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<CallOutcome>
+  request(op: string, ids: Array<string>, query?: string | undefined | null, body?: string | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<CallOutcome>
   /** The first page of a list. */
-  list(op: string, ids: Array<string>, query?: any | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<PageOutcome>
+  list(op: string, ids: Array<string>, query?: string | undefined | null, options?: string | undefined | null, typed?: boolean | undefined | null, abort?: number | undefined | null): Promise<PageOutcome>
 }
 
 export declare class NativeItems {

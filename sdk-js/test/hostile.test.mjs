@@ -213,6 +213,23 @@ test('a BigInt parameter or option is sent as the number it is, in both packages
   await assert.rejects(client.leads.list({}, { timeout: 2n ** 64n }), InvalidRequestError);
 });
 
+test('a query or body JSON cannot hold is an InvalidRequestError in both packages, and nothing is sent', async (t) => {
+  const { url, heads } = await rawServer(t, ok);
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url });
+  const cycle = { name: 'Ada' };
+  cycle.self = cycle;
+  const controller = new AbortController();
+  let listeners = 0;
+  const add = controller.signal.addEventListener.bind(controller.signal);
+  controller.signal.addEventListener = (...a) => (listeners++, add(...a));
+  await assert.rejects(client.leads.create(cycle, { signal: controller.signal }), InvalidRequestError);
+  await assert.rejects(client.leads.list(cycle), InvalidRequestError);
+  await assert.rejects(client.request('leads.create', [], { body: cycle }), InvalidRequestError);
+  await assert.rejects(client.request('leads.list', [], { query: cycle }), InvalidRequestError);
+  assert.equal(listeners, 0, 'refused before a listener was added to the signal');
+  assert.equal(heads.length, 0);
+});
+
 test('a long error message is cut; the body stays on the error', async (t) => {
   const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'y'.repeat(4 * 1024 * 1024) } });
   const { url } = await rawServer(t, (sock) => {

@@ -27,20 +27,6 @@ async function wasmSource() {
 await initWasm({ module_or_path: await wasmSource() });
 // </init>
 
-// NaN and the infinities become strings (JSON would make them null, silently dropping a bad
-// value); the core then rejects them like any other bad value. A BigInt is the number it is
-// (as @callwaitingai/sdk takes it), a string beyond 2^53 (refused where a number is expected).
-const json = (v) =>
-  v == null
-    ? null
-    : JSON.stringify(v, (_, x) =>
-        typeof x === 'number' && !Number.isFinite(x)
-          ? String(x)
-          : typeof x === 'bigint'
-            ? Number.isSafeInteger(Number(x)) ? Number(x) : String(x)
-            : x,
-      );
-
 /** A failure or an outcome comes back from the module as JSON text. */
 const parsed = (text) => (text == null ? null : JSON.parse(text));
 
@@ -117,7 +103,7 @@ class NativeClient {
   async request(op, ids, query, body, opts, typed, abort) {
     const signal = abort == null ? null : aborts.get(abort).signal;
     try {
-      const exchange = this._client.begin(op, ids, json(query), json(body), opts, typed);
+      const exchange = this._client.begin(op, ids, query, body, opts, typed);
       if (typeof exchange === 'string') return { error: parsed(exchange) };
       try {
         return await drive(exchange, signal);
@@ -138,7 +124,7 @@ class NativeClient {
       else signal.addEventListener('abort', () => wasm.abort(core), { once: true });
     }
     try {
-      return pageOutcome(await this._client.list(op, ids, json(query), opts, typed, core));
+      return pageOutcome(await this._client.list(op, ids, query, opts, typed, core));
     } finally {
       if (abort != null) aborts.delete(abort);
     }

@@ -33,12 +33,6 @@ fn failed(e: &callwaitingai::Error) -> JsValue {
     JsValue::from_str(&json!({ "error": failure(e) }).to_string())
 }
 
-fn parse_json(what: &str, text: Option<String>) -> callwaitingai::Result<Option<Value>> {
-    text.map(|t| serde_json::from_str(&t))
-        .transpose()
-        .map_err(|e| callwaitingai::Error::InvalidInput(format!("{what} is not JSON: {e}")))
-}
-
 /// A value or a failure as the JSON text `{value}` / `{error}`.
 fn outcome<T: Into<Value>, E>(r: Result<T, E>, f: impl Fn(&E) -> Value) -> String {
     match r {
@@ -117,8 +111,8 @@ impl NativeClient {
                 Style::JavaScript,
                 &op,
                 ids,
-                parse_json("query", query)?,
-                parse_json("body", body)?,
+                query.as_deref(),
+                body.as_deref(),
                 opts.as_deref(),
                 typed.unwrap_or(false),
             )?
@@ -147,7 +141,7 @@ impl NativeClient {
                     Style::JavaScript,
                     &op,
                     ids,
-                    parse_json("query", query)?,
+                    query.as_deref(),
                     None,
                     opts.as_deref(),
                     typed.unwrap_or(false),

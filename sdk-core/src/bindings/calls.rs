@@ -54,18 +54,26 @@ pub fn prepare(
     })
 }
 
-/// Like [`prepare`], with the options as JSON text (the JS bindings).
+/// Like [`prepare`], with the query, body and options as JSON text (the JS bindings: the JS
+/// layer encodes them, so that a value JSON cannot hold fails there, typed, in both packages).
 pub fn prepare_json(
     style: Style,
     op_id: &str,
     ids: Vec<String>,
-    query: Option<Value>,
-    body: Option<Value>,
+    query: Option<&str>,
+    body: Option<&str>,
     options: Option<&str>,
     typed: bool,
 ) -> Result<Call> {
     let options = super::options::parse(options)?;
+    let (query, body) = (parse("query", query)?, parse("body", body)?);
     prepare(style, op_id, ids, query, body, &options, typed)
+}
+
+fn parse(what: &str, text: Option<&str>) -> Result<Option<Value>> {
+    text.map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| Error::InvalidInput(format!("{what} is not JSON: {e}")))
 }
 
 impl Call {

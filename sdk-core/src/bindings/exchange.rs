@@ -156,7 +156,7 @@ mod tests {
             op,
             ids.iter().map(|s| s.to_string()).collect(),
             None,
-            Some(serde_json::json!({"name": "Ada"})).filter(|_| op == "leads.create"),
+            Some(r#"{"name": "Ada"}"#).filter(|_| op == "leads.create"),
             Some(options),
             typed,
         )
