@@ -33,9 +33,15 @@ fn too_large(status: u16, headers: &http::HeaderMap, limit: usize) -> Error {
 /// Headers written as `name:value` lines (how the fetch helper hands them over) as a header
 /// map; a line the `http` crate cannot hold is left out (as reqwest leaves such a header out).
 pub(crate) fn parse_head(head: &str) -> http::HeaderMap {
+    parse_head_where(head, |_| true)
+}
+
+/// [`parse_head`], keeping only the headers whose (lowercase) name `keep` accepts.
+pub(crate) fn parse_head_where(head: &str, keep: impl Fn(&str) -> bool) -> http::HeaderMap {
     let mut map = http::HeaderMap::new();
     for line in head.lines() {
         if let Some((k, v)) = line.split_once(':')
+            && keep(k)
             && let (Ok(k), Ok(v)) = (
                 http::HeaderName::from_bytes(k.as_bytes()),
                 http::HeaderValue::from_str(v),
