@@ -163,6 +163,7 @@ writeFileSync(
   ),
 );
 copyFileSync(join(root, 'sdk-js', 'index.d.ts'), join(pkg, 'index.d.ts'));
+copyFileSync(join(here, 'js', 'node_http.js'), join(pkg, 'node_http.js'));
 
 const version = JSON.parse(readFileSync(join(root, 'sdk-node', 'package.json'), 'utf8')).version;
 const manifest = {
@@ -179,6 +180,7 @@ const manifest = {
   exports: { '.': { types: './index.d.ts', workerd: './workerd.js', browser: './browser.js', default: './index.js' } },
   files: [
     'index.js',
+    'node_http.js',
     'workerd.js',
     'browser.js',
     'index.d.ts',

@@ -223,9 +223,17 @@ mod wasm {
     // declared length within the limit, not compressed, is read at once (`arrayBuffer()`, what
     // runtimes are quickest at); any other is read chunk by chunk and cut at the limit (a small
     // gzip body can inflate to gigabytes; a body may never end). The browser package's
-    // JavaScript calls these helpers too (bindings::exchange): the build exports them.
+    // JavaScript calls these helpers too (bindings::exchange): the build exports them. A
+    // runtime whose own HTTP client is quicker than its `fetch` can put it in `fetch`'s place
+    // (`callwaitingai_use`; Node: `@callwaitingai/web`'s `node:http` transport, sdk-wasm/js),
+    // taking the same arguments and answering the same way.
     #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+let callwaitingai_send = null;
+export function callwaitingai_use(send) {
+  callwaitingai_send = send;
+}
 export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
+  if (callwaitingai_send !== null) return callwaitingai_send(url, method, headers, body, controller, maxBytes);
   return fetch(url, { method, headers, body, signal: controller.signal }).then((res) => {
     let head = '';
     for (const [name, value] of res.headers) head += name + ':' + value + '\n';

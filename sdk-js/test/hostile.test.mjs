@@ -303,3 +303,75 @@ test('a typed answer that is not the model is an APIResponseValidationError; a r
   assert.ok(pageError instanceof sdk.APIResponseValidationError, String(pageError));
   assert.deepEqual(await client.request('leads.retrieve', ['lead_1']), { foo: 1 });
 });
+
+/** A node:http server on 127.0.0.1:0 answering with `handle(req, body, res)`; requests kept. */
+async function httpServer(t, handle) {
+  const http = await import('node:http');
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      handle(req, body, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(resolve);
+  }));
+  return { url: `http://127.0.0.1:${server.address().port}`, seen };
+}
+
+const json = (res, value, status = 200) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+
+test('redirects are followed as fetch follows them: a 303 becomes a GET, a 307 keeps the POST, another origin never sees the key', async (t) => {
+  const other = await httpServer(t, (req, _body, res) => json(res, { id: 'lead_2', at: 'other' }));
+  const { url, seen } = await httpServer(t, (req, body, res) => {
+    if (req.url === '/api/v1/leads' && req.method === 'POST' && JSON.parse(body).name === 'See other') {
+      return res.writeHead(303, { location: '/api/v1/leads/lead_1' }).end();
+    }
+    if (req.url === '/api/v1/leads' && req.method === 'POST') return res.writeHead(307, { location: '/api/v1/moved' }).end();
+    if (req.url === '/api/v1/moved') return json(res, { method: req.method, body: JSON.parse(body) }, 201);
+    if (req.url === '/api/v1/leads/lead_2') return res.writeHead(302, { location: `${other.url}/elsewhere/lead_2` }).end();
+    json(res, { id: 'lead_1', method: req.method });
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  assert.deepEqual(await client.request('leads.create', [], { body: { name: 'See other' } }), { id: 'lead_1', method: 'GET' });
+  assert.equal(seen[1].body, '');
+  assert.equal(seen[1].headers.authorization, `Bearer ${KEY}`, 'the same origin keeps the key');
+  assert.deepEqual(await client.request('leads.create', [], { body: { name: 'Kept' } }), { method: 'POST', body: { name: 'Kept' } });
+  assert.deepEqual(await client.request('leads.retrieve', ['lead_2']), { id: 'lead_2', at: 'other' });
+  assert.equal(other.seen.length, 1);
+  assert.equal(other.seen[0].headers.authorization, undefined, 'the key went to another origin');
+});
+
+test('a compressed answer is decoded, for each coding the package asks for', async (t) => {
+  const zlib = await import('node:zlib');
+  const lead = { id: 'lead_1', name: 'Zipped '.repeat(200) };
+  const codings = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync };
+  const { url, seen } = await httpServer(t, (req, _body, res) => {
+    const coding = req.url.split('/').pop();
+    const asked = (req.headers['accept-encoding'] ?? '').split(',').map((c) => c.trim());
+    if (!asked.includes(coding)) return json(res, lead);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding }).end(codings[coding](JSON.stringify(lead)));
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  for (const coding of Object.keys(codings)) {
+    assert.deepEqual(await client.request('leads.retrieve', [coding]), lead, coding);
+  }
+  // Node's fetch asks for gzip and deflate; so does @callwaitingai/web's transport in Node.
+  if (!NATIVE) assert.match(seen[0].headers['accept-encoding'], /gzip/);
+});
+
+test('an answer cut short (the connection closes before its declared end) is a connection error, retried', async (t) => {
+  const { url, heads } = await rawServer(t, (sock) => {
+    sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"id":"lead_1"');
+  });
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 1 });
+  const e = await client.leads.retrieve('lead_1').then(() => null, (err) => err);
+  assert.ok(e instanceof sdk.APIConnectionError, String(e));
+  assert.equal(heads.length, 2, 'sent once and retried once');
+});

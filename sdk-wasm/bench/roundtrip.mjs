@@ -1,8 +1,9 @@
 // @callwaitingai/web's round trip against a bare `fetch` in the same runtime, same run:
-// `client.leads.retrieve(id)` (typed, through the wasm core and its fetch transport) vs
-// `fetch(url, { headers })` + `.json()`, against the release reference server, interleaved (best
-// of 7 rounds of 300 calls each), in Node and in headless Chromium (the page on another origin
-// than the API: both pay the same CORS preflight, cached).
+// `client.leads.retrieve(id)` (typed, through the wasm core and its transport: `fetch`, in Node
+// `node:http`) vs `fetch(url, { headers })` + `.json()` (and in Node a bare `node:http` GET),
+// against the release reference server, interleaved (best of 7 rounds of 300 calls each), in
+// Node and in headless Chromium (the page on another origin than the API: both pay the same
+// CORS preflight, cached).
 // Run: cargo xtask bench, or `node sdk-wasm/bench/roundtrip.mjs target/release/callwaitingai-server`
 // (sdk-wasm built and `npm install`ed).
 import { spawn } from 'node:child_process';
@@ -36,10 +37,29 @@ async function measure(contenders, rounds, calls) {
   return best;
 }
 
-function report(where, [ours, bare]) {
+function report(where, [ours, bare, bareHttp]) {
+  // In Node the package sends with node:http (sdk-wasm/js/node_http.js): its own overhead shows
+  // against a bare node:http request too.
+  const http = bareHttp === undefined ? '' : `; bare node:http request + JSON.parse ${bareHttp.toFixed(0)} µs -> ${(ours / bareHttp).toFixed(2)}x that`;
   console.log(
-    `${where}: @callwaitingai/web leads.retrieve ${ours.toFixed(0)} µs; bare fetch + .json() ${bare.toFixed(0)} µs -> ${(ours / bare).toFixed(2)}x a bare fetch`,
+    `${where}: @callwaitingai/web leads.retrieve ${ours.toFixed(0)} µs; bare fetch + .json() ${bare.toFixed(0)} µs -> ${(ours / bare).toFixed(2)}x a bare fetch${http}`,
   );
+}
+
+/** A GET with node:http on a keep-alive agent, its body parsed: Node's quickest bare request. */
+function bareNodeHttp(target, headers) {
+  const agent = new http.Agent({ keepAlive: true });
+  return () =>
+    new Promise((resolve, reject) => {
+      http
+        .get(target, { agent, headers }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
 }
 
 const serverBin = process.argv[2];
@@ -64,8 +84,9 @@ try {
   const lead = await client.leads.create({ name: 'Bench' });
   const target = `${api}/api/v1/leads/${lead.id}`;
   const bare = async () => (await fetch(target, { headers: { authorization: `Bearer ${KEY}` } })).json();
-  if ((await bare()).id !== (await client.leads.retrieve(lead.id)).id) throw new Error('different answers');
-  report(`Node ${process.versions.node}`, await measure([() => client.leads.retrieve(lead.id), bare], ROUNDS, CALLS));
+  const bareHttp = bareNodeHttp(target, { authorization: `Bearer ${KEY}` });
+  if ((await bare()).id !== (await client.leads.retrieve(lead.id)).id || (await bareHttp()).id !== lead.id) throw new Error('different answers');
+  report(`Node ${process.versions.node}`, await measure([() => client.leads.retrieve(lead.id), bare, bareHttp], ROUNDS, CALLS));
 
   await new Promise((r) => site.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${site.address().port}`;

@@ -29,7 +29,7 @@ test('npm pack, npm install, import by name', { timeout: 120_000 }, () => {
     assert.ok(!out.hook.includes('MfKQ'));
     assert.deepEqual(out.fns, ['function', 'function']);
     const files = fs.readdirSync(path.join(dir, 'node_modules', '@callwaitingai', 'web')).sort();
-    assert.deepEqual(files, ['browser.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm', 'callwaitingai_wasm_browser.js', 'callwaitingai_wasm_inline.js', 'client.js', 'index.d.ts', 'index.js', 'package.json', 'workerd.js']);
+    assert.deepEqual(files, ['browser.js', 'callwaitingai_wasm.js', 'callwaitingai_wasm_bg.wasm', 'callwaitingai_wasm_browser.js', 'callwaitingai_wasm_inline.js', 'client.js', 'index.d.ts', 'index.js', 'node_http.js', 'package.json', 'workerd.js']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
