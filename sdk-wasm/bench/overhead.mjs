@@ -31,6 +31,8 @@ const headers = { 'content-type': 'application/json', 'content-length': String(B
 globalThis.fetch = async () => new Response(body, { status: 200, headers });
 
 const web = await import(path.join(PKG, 'index.js'));
+// In Node the package sends through node:http (js/node_http.js): back to `fetch`, the stub.
+(await import(path.join(PKG, 'callwaitingai_wasm.js'))).callwaitingai_use?.(null);
 const client = new web.CallWaitingAI({ apiKey: 'cw_test_bench_web_00000000000000000', baseURL: 'http://127.0.0.1:9' });
 const contenders = {
   sdk: () => client.leads.retrieve('lead_01JABCDEF'),
