@@ -375,3 +375,45 @@ test('an answer cut short (the connection closes before its declared end) is a c
   assert.ok(e instanceof sdk.APIConnectionError, String(e));
   assert.equal(heads.length, 2, 'sent once and retried once');
 });
+
+test(
+  'HTTPS: a server the runtime trusts answers over one kept-alive connection; one it does not is a connection error naming the certificate',
+  // reqwest (rustls) trusts the platform's roots, not NODE_EXTRA_CA_CERTS.
+  { skip: NATIVE && '@callwaitingai/sdk does not read NODE_EXTRA_CA_CERTS', timeout: 30_000 },
+  async (t) => {
+    const https = await import('node:https');
+    const fs = await import('node:fs');
+    const { execFile } = await import('node:child_process');
+    const tls = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'test-support', 'tls');
+    const cert = path.join(tls, 'localhost.crt');
+    let connections = 0;
+    const server = https.createServer({ key: fs.readFileSync(path.join(tls, 'localhost.key')), cert: fs.readFileSync(cert) }, (req, res) =>
+      json(res, { id: req.url.split('/').pop() }),
+    );
+    server.on('secureConnection', () => connections++);
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }));
+    const script = `
+      const sdk = await import(${JSON.stringify(pathToFileURL(path.resolve(process.env.CALLWAITINGAI_SDK_ENTRY)).href)});
+      const client = new sdk.CallWaitingAI({ apiKey: ${JSON.stringify(KEY)}, baseURL: 'https://localhost:${server.address().port}', maxRetries: 0 });
+      const out = [];
+      for (const id of ['lead_1', 'lead_2', 'lead_3']) {
+        out.push(await client.request('leads.retrieve', [id]).then((r) => r.id, (e) => e.constructor.name + ': ' + e.message));
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const run = (env) =>
+      new Promise((resolve, reject) =>
+        execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env } }, (err, out, stderr) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(out)),
+        ),
+      );
+    assert.deepEqual(await run({ NODE_EXTRA_CA_CERTS: cert }), ['lead_1', 'lead_2', 'lead_3']);
+    assert.equal(connections, 1, 'three calls, one connection');
+    const untrusted = await run({ NODE_EXTRA_CA_CERTS: '' });
+    for (const failure of untrusted) assert.match(failure, /^APIConnectionError: .*certificate/);
+  },
+);
