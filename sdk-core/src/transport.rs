@@ -226,14 +226,16 @@ mod wasm {
     // JavaScript calls these helpers too (bindings::exchange): the build exports them. A
     // runtime whose own HTTP client is quicker than its `fetch` can put it in `fetch`'s place
     // (`callwaitingai_use`; Node: `@callwaitingai/web`'s `node:http` transport, sdk-wasm/js),
-    // taking the same arguments and answering the same way.
+    // taking the same arguments and answering the same way, or `undefined` to leave this
+    // attempt to `fetch`.
     #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 let callwaitingai_send = null;
 export function callwaitingai_use(send) {
   callwaitingai_send = send;
 }
 export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
-  if (callwaitingai_send !== null) return callwaitingai_send(url, method, headers, body, controller, maxBytes);
+  const sent = callwaitingai_send === null ? undefined : callwaitingai_send(url, method, headers, body, controller, maxBytes);
+  if (sent !== undefined) return sent;
   return fetch(url, { method, headers, body, signal: controller.signal }).then((res) => {
     let head = '';
     for (const [name, value] of res.headers) head += name + ':' + value + '\n';

@@ -417,3 +417,26 @@ test(
     for (const failure of untrusted) assert.match(failure, /^APIConnectionError: .*certificate/);
   },
 );
+
+test(
+  "a fetch put in globalThis's place after the package loaded (a stub, a mock, an instrumented fetch) receives the package's requests",
+  { skip: NATIVE && '@callwaitingai/sdk sends with reqwest, never through fetch' },
+  async (t) => {
+    const { url } = await httpServer(t, (req, _body, res) => json(res, { id: req.url.split('/').pop() }));
+    const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+    assert.deepEqual(await client.request('leads.retrieve', ['lead_1']), { id: 'lead_1' });
+    const runtime = globalThis.fetch;
+    const seen = [];
+    globalThis.fetch = (input, init) => {
+      seen.push(String(input));
+      return runtime(input, init);
+    };
+    try {
+      assert.deepEqual(await client.request('leads.retrieve', ['lead_2']), { id: 'lead_2' });
+      assert.deepEqual(await client.leads.list().then((page) => page.data, (e) => e.constructor.name), 'APIResponseValidationError');
+    } finally {
+      globalThis.fetch = runtime;
+    }
+    assert.deepEqual(seen, [`${url}/api/v1/leads/lead_2`, `${url}/api/v1/leads`]);
+  },
+);

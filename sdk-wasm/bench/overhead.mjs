@@ -28,11 +28,12 @@ const body = JSON.stringify({
   updatedAt: '2026-11-26T10:00:00Z',
 });
 const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': 'req_1' };
-globalThis.fetch = async () => new Response(body, { status: 200, headers });
+const stub = async () => new Response(body, { status: 200, headers });
 
 const web = await import(path.join(PKG, 'index.js'));
-// In Node the package sends through node:http (js/node_http.js): back to `fetch`, the stub.
-(await import(path.join(PKG, 'callwaitingai_wasm.js'))).callwaitingai_use?.(null);
+// Replaced after the package loaded, so that it sends through the stub (in Node it would
+// otherwise send through node:http, js/node_http.js).
+globalThis.fetch = stub;
 const client = new web.CallWaitingAI({ apiKey: 'cw_test_bench_web_00000000000000000', baseURL: 'http://127.0.0.1:9' });
 const contenders = {
   sdk: () => client.leads.retrieve('lead_01JABCDEF'),

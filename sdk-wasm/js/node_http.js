@@ -25,8 +25,14 @@ const MAX_REDIRECTS = 20;
 // What fetch drops from a request redirected to another origin.
 const CREDENTIALS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
-/** The core's fetch helper's contract, on `node:http`. */
+// A `fetch` put in place of Node's after the package loaded (a test's stub, a mock server, an
+// instrumented fetch) is taken at its word: the attempts go to it, not around it.
+const loadedFetch = globalThis.fetch;
+
+/** The core's fetch helper's contract, on `node:http`; `undefined` (the attempt left to
+ * `fetch`) when `globalThis.fetch` has been replaced since the package loaded. */
 export function send(url, method, headers, body, controller, maxBytes) {
+  if (globalThis.fetch !== loadedFetch) return undefined;
   const outgoing = {};
   for (const [name, value] of headers) outgoing[name.toLowerCase()] = value;
   if (outgoing['accept-encoding'] === undefined) outgoing['accept-encoding'] = 'gzip, deflate, br';

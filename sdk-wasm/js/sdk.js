@@ -198,7 +198,7 @@ function sleep(ms, signal) {
   });
 }
 
-/** The AbortSignal of each abort id given out (`createAbort`) whose call has not ended. */
+/** The AbortController of each abort id given out (`createAbort`) whose call has not ended. */
 const aborts = new Map();
 let lastAbort = 0;
 
