@@ -22,7 +22,7 @@ struct Envelope<T> {
 
 /// Where a page came from, to fetch the next one.
 #[derive(Clone)]
-struct Origin {
+pub(crate) struct Origin {
     client: Client,
     op: &'static crate::operations::Operation,
     path: String,
@@ -31,22 +31,49 @@ struct Origin {
 }
 
 impl Origin {
-    async fn fetch<T: DeserializeOwned + Send + 'static>(
-        &self,
-        cursor: Option<&str>,
-    ) -> Result<Response<Page<T>>> {
+    pub(crate) fn new(req: Prepared, client: Client, opts: RequestOptions) -> Origin {
+        let query = match req.query {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        Origin {
+            client,
+            op: req.op,
+            path: req.path,
+            query,
+            opts,
+        }
+    }
+
+    /// The request of the page at `cursor` (`None`: the first page).
+    pub(crate) fn prepared(&self, cursor: Option<&str>) -> Prepared {
         let mut query = self.query.clone();
         if let Some(c) = cursor {
             // The cursor carries the position; an offset would conflict with it.
             query.remove("offset");
             query.insert("cursor".into(), serde_json::Value::String(c.to_string()));
         }
-        let req = Prepared {
+        Prepared {
             op: self.op,
             path: self.path.clone(),
             query: Some(serde_json::Value::Object(query)),
             body: None,
-        };
+        }
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(crate) fn options(&self) -> &RequestOptions {
+        &self.opts
+    }
+
+    async fn fetch<T: DeserializeOwned + Send + 'static>(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<Response<Page<T>>> {
+        let req = self.prepared(cursor);
         let res = self.client.execute::<Envelope<T>>(&req, &self.opts).await?;
         let Response {
             data: env,
@@ -112,9 +139,9 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
 
     /// Fetches the next page, or `None` after the last.
     pub async fn next_page(&self) -> Result<Option<Page<T>>> {
-        match (&self.next_cursor, self.has_more) {
-            (Some(c), true) => Ok(Some(self.origin.fetch(Some(c)).await?.data)),
-            _ => Ok(None),
+        match next_cursor(self.has_more, self.next_cursor.as_deref()) {
+            Some(c) => Ok(Some(self.origin.fetch(Some(c)).await?.data)),
+            None => Ok(None),
         }
     }
 
@@ -133,6 +160,25 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         };
         Box::pin(futures::stream::try_unfold(walk, Walk::step))
     }
+}
+
+/// The cursor of the page after one that said `has_more` and `next_cursor`; `None` after the
+/// last.
+pub(crate) fn next_cursor(has_more: bool, next_cursor: Option<&str>) -> Option<&str> {
+    next_cursor.filter(|_| has_more)
+}
+
+/// The cursor a walk over every item takes next, refused if the walk took it before: a server
+/// that hands out a cursor twice would make the walk loop forever.
+pub(crate) fn walk_to(seen: &mut HashSet<String>, cursor: String) -> Result<String> {
+    if !seen.insert(cursor.clone()) {
+        return Err(Error::Decode {
+            status: 200,
+            message: format!("the server repeated the cursor {cursor:?}; stopping"),
+            request_id: None,
+        });
+    }
+    Ok(cursor)
 }
 
 enum Next {
@@ -157,17 +203,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             let cursor = match std::mem::replace(&mut self.next, Next::Done) {
                 Next::Done => return Ok(None),
                 Next::First => None,
-                Next::Cursor(c) => {
-                    // A server that hands out a cursor twice would make this loop forever.
-                    if !self.seen.insert(c.clone()) {
-                        return Err(Error::Decode {
-                            status: 200,
-                            message: format!("the server repeated the cursor {c:?}; stopping"),
-                            request_id: None,
-                        });
-                    }
-                    Some(c)
-                }
+                Next::Cursor(c) => Some(walk_to(&mut self.seen, c)?),
             };
             // An empty page that still has a cursor is passed over, not taken as the end.
             let page: Page<T> = self.origin.fetch(cursor.as_deref()).await?.data;
@@ -224,24 +260,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self
     }
 
-    fn origin(req: Prepared, client: Client, opts: RequestOptions) -> Origin {
-        let query = match req.query {
-            Some(serde_json::Value::Object(m)) => m,
-            _ => serde_json::Map::new(),
-        };
-        Origin {
-            client,
-            op: req.op,
-            path: req.path,
-            query,
-            opts,
-        }
-    }
-
     /// The first page with its response metadata.
     pub fn send_with_response(self) -> RequestFuture<Result<Response<Page<T>>>> {
         boxed(async move {
-            let origin = Self::origin(self.req?, self.client, self.opts);
+            let origin = Origin::new(self.req?, self.client, self.opts);
             origin.fetch(None).await
         })
     }
@@ -253,7 +275,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         match self.req {
             Ok(req) => {
                 let walk = Walk {
-                    origin: Self::origin(req, self.client, self.opts),
+                    origin: Origin::new(req, self.client, self.opts),
                     buffered: VecDeque::new(),
                     next: Next::First,
                     seen: HashSet::new(),

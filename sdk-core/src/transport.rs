@@ -222,59 +222,13 @@ mod wasm {
     // `null` for a body over the limit (declared or read: the rest is never read). A body of a
     // declared length within the limit, not compressed, is read at once (`arrayBuffer()`, what
     // runtimes are quickest at); any other is read chunk by chunk and cut at the limit (a small
-    // gzip body can inflate to gigabytes; a body may never end). The browser package's
-    // JavaScript calls these helpers too (bindings::exchange): the build exports them. A
+    // gzip body can inflate to gigabytes; a body may never end). In `transport.js`, which the
+    // browser package's JavaScript calls too (bindings::exchange; its build exports it). A
     // runtime whose own HTTP client is quicker than its `fetch` can put it in `fetch`'s place
     // (`callwaitingai_use`; Node: `@callwaitingai/web`'s `node:http` transport, sdk-wasm/js),
     // taking the same arguments and answering the same way, or `undefined` to leave this
     // attempt to `fetch`.
-    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-let callwaitingai_send = null;
-export function callwaitingai_use(send) {
-  callwaitingai_send = send;
-}
-export function callwaitingai_fetch(url, method, headers, body, controller, maxBytes) {
-  const sent = callwaitingai_send === null ? undefined : callwaitingai_send(url, method, headers, body, controller, maxBytes);
-  if (sent !== undefined) return sent;
-  return fetch(url, { method, headers, body, signal: controller.signal }).then((res) => {
-    let head = '';
-    for (const [name, value] of res.headers) head += name + ':' + value + '\n';
-    const declared = res.headers.get('content-length');
-    const known = declared !== null && /^[0-9]{1,15}$/.test(declared);
-    // A browser shows Content-Encoding only for the same origin or when the server exposes it.
-    if (known && Number(declared) > maxBytes) return callwaitingai_refuse(res, head);
-    if (known && !res.headers.has('content-encoding')) {
-      return res.arrayBuffer().then((buffer) => [res.status, head, new Uint8Array(buffer)]);
-    }
-    const reader = res.body && res.body.getReader();
-    const chunks = [];
-    let size = 0;
-    const next = () =>
-      reader === null
-        ? [res.status, head, new Uint8Array(0)]
-        : reader.read().then(({ done, value }) => {
-            if (done) {
-              const whole = new Uint8Array(size);
-              let at = 0;
-              for (const chunk of chunks) whole.set(chunk, (at += chunk.length) - chunk.length);
-              return [res.status, head, whole];
-            }
-            size += value.length;
-            if (size > maxBytes) return reader.cancel().then(() => [res.status, head, null], () => [res.status, head, null]);
-            chunks.push(value);
-            return next();
-          });
-    return next();
-  });
-}
-function callwaitingai_refuse(res, head) {
-  const done = () => [res.status, head, null];
-  return res.body ? res.body.cancel().then(done, done) : done();
-}
-export function callwaitingai_abort_after(controller, ms) {
-  return setTimeout(() => controller.abort(), Math.min(ms, 2147483647));
-}
-"#)]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/transport.js")]
     extern "C" {
         /// The global `fetch` of whatever runtime this is (a window, a worker, Node, Deno…),
         /// as described above; resolves to `[status, head, body | null]`.

@@ -34,33 +34,62 @@ if (typeof Deno === 'undefined' && typeof Bun === 'undefined' && globalThis.proc
 /** A failure or an outcome comes back from the module as JSON text. */
 const parsed = (text) => (text == null ? null : JSON.parse(text));
 
-/** A page (with the first page's response), or the failure's JSON text. */
-function pageOutcome(r) {
-  if (r == null) return { page: null };
-  if (typeof r === 'string') return parsed(r);
-  return { page: new NativePage(r), response: parsed(r.responseJson) ?? undefined };
+/**
+ * A page of a list (`NativeListing`, sdk-core/src/bindings/exchange.rs): its envelope as the
+ * server sent it; the next page, and a walk over every item, as the core says.
+ */
+class NativePage {
+  constructor(listing, envelope) {
+    this._listing = listing;
+    this.data = envelope.data;
+    this.hasMore = envelope.hasMore;
+    this.nextCursor = envelope.nextCursor ?? null;
+  }
+
+  async nextPage() {
+    const cursor = wasm.NativeListing.nextCursor(this.hasMore, this.nextCursor ?? undefined);
+    if (cursor === undefined) return { page: null };
+    const out = await fetchPage(this._listing, cursor, null);
+    return out.error ? out : { page: new NativePage(this._listing, out.data) };
+  }
+
+  items() {
+    const walk = new wasm.NativeWalk();
+    let page = this;
+    let at = 0;
+    return {
+      next: async () => {
+        for (;;) {
+          if (at < page.data.length) return { done: false, value: page.data[at++] };
+          const step = parsed(walk.next(page.hasMore, page.nextCursor ?? undefined));
+          if (step.error) return { done: true, error: step.error };
+          if (step.cursor === null) return { done: true };
+          const out = await fetchPage(this._listing, step.cursor, null);
+          if (out.error) return { done: true, error: out.error };
+          page = new NativePage(this._listing, out.data);
+          at = 0;
+        }
+      },
+    };
+  }
+}
+
+/** One page of a listing, driven as any call: `{data: envelope, response}` or `{error}`. */
+const fetchPage = (listing, cursor, signal) => driven(listing.page(cursor), signal);
+
+/** A `NativeExchange` driven to its end and freed; or the failure's JSON text the module
+ * answered instead of one. */
+async function driven(exchange, signal) {
+  if (typeof exchange === 'string') return { error: parsed(exchange) };
+  try {
+    return await drive(exchange, signal);
+  } finally {
+    exchange.free();
+  }
 }
 
 /** A client, or the failure's JSON text. */
 const clientOutcome = (out) => (typeof out === 'string' ? { error: parsed(out) } : { client: new NativeClient(out) });
-
-class NativePage {
-  constructor(page) {
-    this._page = page;
-    this.data = JSON.parse(page.dataJson);
-    this.hasMore = page.hasMore;
-    this.nextCursor = page.nextCursor ?? null;
-  }
-
-  async nextPage() {
-    return pageOutcome(await this._page.nextPage());
-  }
-
-  items() {
-    const items = this._page.items();
-    return { next: async () => JSON.parse(await items.next()) };
-  }
-}
 
 /**
  * The base URL as the platform's URL parser writes it (international host names in punycode),
@@ -107,28 +136,19 @@ class NativeClient {
   async request(op, ids, query, body, opts, typed, abort) {
     const signal = abort == null ? null : aborts.get(abort).signal;
     try {
-      const exchange = this._client.begin(op, ids, query, body, opts, typed);
-      if (typeof exchange === 'string') return { error: parsed(exchange) };
-      try {
-        return await drive(exchange, signal);
-      } finally {
-        exchange.free();
-      }
+      return await driven(this._client.begin(op, ids, query, body, opts, typed), signal);
     } finally {
       if (abort != null) aborts.delete(abort);
     }
   }
 
   async list(op, ids, query, opts, typed, abort) {
-    // The first page goes through the core's own loop, abortable through the core's id.
-    const core = abort == null ? undefined : wasm.createAbort();
-    if (core !== undefined) {
-      const signal = aborts.get(abort).signal;
-      if (signal.aborted) wasm.abort(core);
-      else signal.addEventListener('abort', () => wasm.abort(core), { once: true });
-    }
+    const signal = abort == null ? null : aborts.get(abort).signal;
     try {
-      return pageOutcome(await this._client.list(op, ids, query, opts, typed, core));
+      const listing = this._client.beginList(op, ids, query, opts, typed);
+      if (typeof listing === 'string') return { error: parsed(listing) };
+      const out = await fetchPage(listing, undefined, signal);
+      return out.error ? out : { page: new NativePage(listing, out.data), response: out.response };
     } finally {
       if (abort != null) aborts.delete(abort);
     }

@@ -9,28 +9,18 @@
 
 #![allow(missing_docs)] // the public surface is documented in index.d.ts
 
-use std::rc::Rc;
-
-use callwaitingai::bindings::exchange::{Exchange, Failed, Settled};
+use callwaitingai::Client;
+use callwaitingai::bindings::exchange::{Exchange, Failed, Listing, Settled, Walk};
 use callwaitingai::bindings::webhooks as hooks;
 use callwaitingai::bindings::{self, Failure, Style};
 use callwaitingai::webhooks as core;
-use callwaitingai::{Client, Page};
-use futures::lock::Mutex;
-use futures::stream::{LocalBoxStream, StreamExt};
-use js_sys::{Promise, Uint8Array};
+use js_sys::Uint8Array;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 /// A client failure as `{class, fields}`.
 fn failure(e: &callwaitingai::Error) -> Value {
     bindings::failure(e, Style::JavaScript).to_json()
-}
-
-/// `{"error": failure}` as JSON text.
-fn failed(e: &callwaitingai::Error) -> JsValue {
-    JsValue::from_str(&json!({ "error": failure(e) }).to_string())
 }
 
 /// A value or a failure as the JSON text `{value}` / `{error}`.
@@ -124,40 +114,30 @@ impl NativeClient {
         }
     }
 
-    /// The first page of a list: resolves to a `NativePage`, or to the JSON text of `{error}`.
-    pub fn list(
+    /// A list call: a `NativeListing`, or the failure's JSON text.
+    #[wasm_bindgen(js_name = beginList)]
+    pub fn begin_list(
         &self,
         op: String,
         ids: Vec<String>,
         query: Option<String>,
         opts: Option<String>,
         typed: Option<bool>,
-        abort: Option<u32>,
-    ) -> Promise {
-        let client = self.client.clone();
-        future_to_promise(async move {
-            let listed = async {
-                bindings::calls::prepare_json(
-                    Style::JavaScript,
-                    &op,
-                    ids,
-                    query.as_deref(),
-                    None,
-                    opts.as_deref(),
-                    typed.unwrap_or(false),
-                )?
-                .list(&client)
-                .await
-            };
-            Ok(match bindings::abort::run(abort, listed).await {
-                Ok((page, response)) => NativePage {
-                    page,
-                    response: Some(response),
-                }
-                .into(),
-                Err(e) => failed(&e),
-            })
-        })
+    ) -> JsValue {
+        let begun = bindings::calls::prepare_json(
+            Style::JavaScript,
+            &op,
+            ids,
+            query.as_deref(),
+            None,
+            opts.as_deref(),
+            typed.unwrap_or(false),
+        )
+        .and_then(|call| call.listing(&self.client));
+        match begun {
+            Ok(listing) => NativeListing { listing }.into(),
+            Err(e) => JsValue::from_str(&failure(&e).to_string()),
+        }
     }
 }
 
@@ -208,83 +188,60 @@ impl NativeExchange {
     }
 }
 
-/// A page of a list.
+/// A list call, page by page, driven by JavaScript: each page is a `NativeExchange` whose
+/// answer is the list's envelope (`callwaitingai::bindings::exchange::Listing`).
 #[wasm_bindgen]
-pub struct NativePage {
-    page: Page<Value>,
-    /// What the first page's response said; absent for the pages after it.
-    response: Option<Value>,
+pub struct NativeListing {
+    listing: Listing,
 }
 
-fn page_outcome(r: callwaitingai::Result<Option<Page<Value>>>) -> JsValue {
-    match r {
-        Ok(Some(page)) => NativePage {
-            page,
-            response: None,
+#[wasm_bindgen]
+impl NativeListing {
+    /// The exchange of the page at `cursor` (absent: the first page), or the failure's JSON
+    /// text.
+    pub fn page(&self, cursor: Option<String>) -> JsValue {
+        match self.listing.page(cursor.as_deref()) {
+            Ok(exchange) => NativeExchange { exchange }.into(),
+            Err(e) => JsValue::from_str(&failure(&e).to_string()),
         }
-        .into(),
-        Ok(None) => JsValue::NULL,
-        Err(e) => failed(&e),
+    }
+
+    /// The cursor of the page after one that said `hasMore` and `nextCursor`; absent after
+    /// the last page.
+    #[wasm_bindgen(js_name = nextCursor)]
+    pub fn next_cursor(has_more: bool, next_cursor: Option<String>) -> Option<String> {
+        Listing::next_cursor(has_more, next_cursor.as_deref()).map(str::to_string)
     }
 }
 
+/// A walk over every item from one page on (`callwaitingai::bindings::exchange::Walk`).
 #[wasm_bindgen]
-impl NativePage {
-    /// What the first page's response said, as JSON text; absent for the pages after it.
-    #[wasm_bindgen(getter, js_name = responseJson)]
-    pub fn response_json(&self) -> Option<String> {
-        self.response.as_ref().map(Value::to_string)
+pub struct NativeWalk {
+    walk: Walk,
+}
+
+#[wasm_bindgen]
+impl NativeWalk {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> NativeWalk {
+        NativeWalk {
+            walk: Walk::default(),
+        }
     }
 
-    /// The items, as a JSON array text.
-    #[wasm_bindgen(getter, js_name = dataJson)]
-    pub fn data_json(&self) -> String {
-        Value::Array(self.page.data.clone()).to_string()
-    }
-
-    #[wasm_bindgen(getter, js_name = hasMore)]
-    pub fn has_more(&self) -> bool {
-        self.page.has_more
-    }
-
-    #[wasm_bindgen(getter, js_name = nextCursor)]
-    pub fn next_cursor(&self) -> Option<String> {
-        self.page.next_cursor.clone()
-    }
-
-    /// Resolves to the next `NativePage`, `null` after the last, or the JSON text of `{error}`.
-    #[wasm_bindgen(js_name = nextPage)]
-    pub fn next_page(&self) -> Promise {
-        let page = self.page.clone();
-        future_to_promise(async move { Ok(page_outcome(page.next_page().await)) })
-    }
-
-    /// Every item from this page on.
-    pub fn items(&self) -> NativeItems {
-        NativeItems {
-            stream: Rc::new(Mutex::new(self.page.clone().into_stream().boxed_local())),
+    /// After a page that said `hasMore` and `nextCursor`, as JSON text: `{"cursor"}` of the
+    /// next page (`null` at the end), or `{"error"}`.
+    pub fn next(&mut self, has_more: bool, next_cursor: Option<String>) -> String {
+        match self.walk.next(has_more, next_cursor.as_deref()) {
+            Ok(cursor) => json!({ "cursor": cursor }).to_string(),
+            Err(e) => json!({ "error": failure(&e) }).to_string(),
         }
     }
 }
 
-#[wasm_bindgen]
-pub struct NativeItems {
-    stream: Rc<Mutex<LocalBoxStream<'static, callwaitingai::Result<Value>>>>,
-}
-
-#[wasm_bindgen]
-impl NativeItems {
-    /// Resolves to the JSON text of `{done, value}` or `{done: true, error}`.
-    pub fn next(&self) -> Promise {
-        let stream = Rc::clone(&self.stream);
-        future_to_promise(async move {
-            let out = match stream.lock().await.next().await {
-                Some(Ok(v)) => json!({ "done": false, "value": v }),
-                Some(Err(e)) => json!({ "done": true, "error": failure(&e) }),
-                None => json!({ "done": true }),
-            };
-            Ok(JsValue::from_str(&out.to_string()))
-        })
+impl Default for NativeWalk {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -373,18 +330,6 @@ impl NativeWebhook {
             Failure::to_json,
         )
     }
-}
-
-/// A new abort id, for one call with an `AbortSignal`.
-#[wasm_bindgen(js_name = createAbort)]
-pub fn create_abort() -> u32 {
-    bindings::abort::create()
-}
-
-/// Aborts the call of an abort id: it fails with `APIUserAbortError`.
-#[wasm_bindgen]
-pub fn abort(id: u32) {
-    bindings::abort::abort(id);
 }
 
 /// Verifies a provider's webhook: the failure's JSON text, or nothing.

@@ -7,10 +7,12 @@
 //! synchronous calls per attempt instead of a Rust future awaiting JavaScript promises: the
 //! browser package's round trip costs much less this way (BENCHMARKS.md).
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use super::calls::Call;
 use crate::client::{self, Next};
+use crate::pagination::{self, Origin};
 use crate::{Client, Error, Result};
 
 /// One call's attempts.
@@ -81,6 +83,51 @@ impl Call {
         let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
         let req = crate::request::prepared(self.op.id, &ids, self.query, self.body)?;
         client::Exchange::new(client, &req, &self.opts).map(Exchange)
+    }
+}
+
+impl Call {
+    /// A list operation as a [`Listing`], for a binding to drive page by page.
+    pub fn listing(self, client: &Client) -> Result<Listing> {
+        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
+        let req = crate::request::prepared(self.op.id, &ids, self.query, None)?;
+        // Every page is checked to be the list's envelope (`data`, `hasMore`, `nextCursor`),
+        // which the binding reads.
+        let opts = self.opts.validate_response(true);
+        Ok(Listing(Origin::new(req, client.clone(), opts)))
+    }
+}
+
+/// A list call, page by page: each page is an [`Exchange`] (its answer the list's envelope as
+/// JSON text); which page comes next is said here ([`Listing::next_cursor`], [`Walk`]).
+pub struct Listing(Origin);
+
+impl Listing {
+    /// The exchange of the page at `cursor` (`None`: the first page).
+    pub fn page(&self, cursor: Option<&str>) -> Result<Exchange> {
+        let req = self.0.prepared(cursor);
+        client::Exchange::new(self.0.client(), &req, self.0.options()).map(Exchange)
+    }
+
+    /// The cursor of the page after one whose envelope said `has_more` and `next_cursor`;
+    /// `None` after the last page.
+    pub fn next_cursor(has_more: bool, next_cursor: Option<&str>) -> Option<&str> {
+        pagination::next_cursor(has_more, next_cursor)
+    }
+}
+
+/// A walk over every item from one page on: after each page, the cursor of the next (a cursor
+/// the walk took before is an error: the walk would never end), or the end.
+#[derive(Debug, Default)]
+pub struct Walk(HashSet<String>);
+
+impl Walk {
+    /// After a page whose envelope said `has_more` and `next_cursor`: the next page's cursor,
+    /// or `None` at the end.
+    pub fn next(&mut self, has_more: bool, next_cursor: Option<&str>) -> Result<Option<String>> {
+        pagination::next_cursor(has_more, next_cursor)
+            .map(|c| pagination::walk_to(&mut self.0, c.to_string()))
+            .transpose()
     }
 }
 
@@ -278,6 +325,76 @@ mod tests {
             matches!(&r, Err(Error::Decode { request_id: Some(id), .. }) if id == "req_2"),
             "{r:?}"
         );
+    }
+
+    fn listing(query: &str, typed: bool) -> Listing {
+        let client = Client::builder()
+            .api_key("cw_test_key")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        prepare_json(
+            super::super::Style::JavaScript,
+            "leads.list",
+            vec![],
+            Some(query),
+            None,
+            None,
+            typed,
+        )
+        .unwrap()
+        .listing(&client)
+        .unwrap()
+    }
+
+    #[test]
+    fn a_listing_asks_each_page_by_its_cursor_and_checks_every_envelope() {
+        let l = listing(r#"{"limit": 2, "offset": 4}"#, false);
+        let first = plan(&mut l.page(None).unwrap());
+        assert_eq!(first[0], "GET");
+        assert_eq!(first[1], "http://127.0.0.1:9/api/v1/leads?limit=2&offset=4");
+        // The cursor carries the position: the offset goes.
+        let next = plan(&mut l.page(Some("c_2")).unwrap());
+        assert_eq!(
+            next[1],
+            "http://127.0.0.1:9/api/v1/leads?limit=2&cursor=c_2"
+        );
+        // Even an untyped listing checks that a page is the envelope its binding reads.
+        let mut e = l.page(None).unwrap();
+        plan(&mut e);
+        let r = e.settle(200, "", Some(br#"{"foo":1}"#.to_vec()));
+        assert!(matches!(r, Err(Error::Decode { status: 200, .. })), "{r:?}");
+        let page = format!(r#"{{"data":[{LEAD}],"hasMore":true,"nextCursor":"c_3"}}"#);
+        let mut e = l.page(Some("c_2")).unwrap();
+        plan(&mut e);
+        let r = e.settle(200, "", Some(page.clone().into_bytes()));
+        assert!(
+            matches!(&r, Ok(Settled::Answer { data, .. }) if *data == page),
+            "{r:?}"
+        );
+        assert_eq!(Listing::next_cursor(true, Some("c_3")), Some("c_3"));
+        assert_eq!(Listing::next_cursor(false, Some("c_3")), None);
+        assert_eq!(Listing::next_cursor(true, None), None);
+    }
+
+    #[test]
+    fn a_walk_ends_after_the_last_page_and_refuses_a_repeated_cursor() {
+        let mut walk = Walk::default();
+        assert_eq!(
+            walk.next(true, Some("c_1")).unwrap().as_deref(),
+            Some("c_1")
+        );
+        assert_eq!(
+            walk.next(true, Some("c_2")).unwrap().as_deref(),
+            Some("c_2")
+        );
+        let r = walk.next(true, Some("c_1"));
+        assert!(
+            matches!(&r, Err(Error::Decode { message, .. }) if message.contains("c_1")),
+            "{r:?}"
+        );
+        assert_eq!(Walk::default().next(false, Some("c_1")).unwrap(), None);
+        assert_eq!(Walk::default().next(true, None).unwrap(), None);
     }
 
     #[test]
