@@ -440,3 +440,27 @@ test(
     assert.deepEqual(seen, [`${url}/api/v1/leads/lead_2`, `${url}/api/v1/leads`]);
   },
 );
+
+test('a server that hands out a cursor twice stops the walk with an error, not a loop; pages after an empty one are still walked', async (t) => {
+  const lead = (id) => ({ id, name: 'Ada', email: null, phone: null, company: null, source: 'api', status: 'new', notes: null, tags: [], createdAt: '2026-11-27T00:00:00Z', updatedAt: '2026-11-27T00:00:00Z' });
+  const pages = {
+    '': { data: [lead('lead_1')], hasMore: true, nextCursor: 'c_1' },
+    c_1: { data: [], hasMore: true, nextCursor: 'c_2' },
+    c_2: { data: [lead('lead_2')], hasMore: true, nextCursor: 'c_1' },
+  };
+  const { url, seen } = await httpServer(t, (req, _body, res) => json(res, pages[new URL(req.url, 'http://x').searchParams.get('cursor') ?? '']));
+  const client = new CallWaitingAI({ apiKey: KEY, baseURL: url, maxRetries: 0 });
+  const walked = [];
+  const e = await (async () => {
+    for await (const l of client.leads.list({ limit: 1 })) walked.push(l.id);
+  })().then(() => null, (err) => err);
+  assert.deepEqual(walked, ['lead_1', 'lead_2']);
+  assert.ok(e instanceof sdk.APIResponseValidationError, String(e));
+  assert.match(e.message, /repeated the cursor "c_1"/);
+  assert.equal(seen.length, 3, 'no page asked for twice');
+  // Page by page, a page whose cursor was seen before is still fetched when asked for.
+  const first = await client.leads.list({ limit: 1 });
+  const third = await (await first.nextPage()).nextPage();
+  assert.deepEqual(third.data.map((l) => l.id), ['lead_2']);
+  assert.equal((await third.nextPage()).nextCursor, 'c_2');
+});
