@@ -200,12 +200,16 @@ mod tests {
         exchange_typed(op, ids, options, true)
     }
 
-    fn exchange_typed(op: &str, ids: &[&str], options: &str, typed: bool) -> Exchange {
-        let client = Client::builder()
+    /// A client of a server that is not there: exchanges are driven by hand here.
+    fn client() -> Client {
+        Client::builder()
             .api_key("cw_test_key")
             .base_url("http://127.0.0.1:9")
             .build()
-            .unwrap();
+            .unwrap()
+    }
+
+    fn exchange_typed(op: &str, ids: &[&str], options: &str, typed: bool) -> Exchange {
         prepare_json(
             super::super::Style::JavaScript,
             op,
@@ -216,7 +220,7 @@ mod tests {
             typed,
         )
         .unwrap()
-        .exchange(&client)
+        .exchange(&client())
         .unwrap()
     }
 
@@ -328,11 +332,6 @@ mod tests {
     }
 
     fn listing(query: &str, typed: bool) -> Listing {
-        let client = Client::builder()
-            .api_key("cw_test_key")
-            .base_url("http://127.0.0.1:9")
-            .build()
-            .unwrap();
         prepare_json(
             super::super::Style::JavaScript,
             "leads.list",
@@ -343,7 +342,7 @@ mod tests {
             typed,
         )
         .unwrap()
-        .listing(&client)
+        .listing(&client())
         .unwrap()
     }
 
